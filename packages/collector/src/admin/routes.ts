@@ -1,0 +1,75 @@
+import type { FastifyInstance } from 'fastify';
+import type { Database } from '../db/open.ts';
+import { migrate, readMigrations } from '../db/migrate.ts';
+import { MIGRATIONS_DIR } from '../paths.ts';
+import { requireAdmin } from './auth.ts';
+import { createApiKey, createSite, listSites, validateSiteInput } from './sites.ts';
+
+export interface AdminRouteOptions {
+  database: Database;
+  adminToken: string;
+  publicUrl: string;
+}
+
+const error = {
+  type: 'object',
+  properties: { error: { type: 'string' }, message: { type: 'string' } },
+  required: ['error', 'message'],
+} as const;
+
+/**
+ * The site owner's API, authorised by the admin token. The `chatmark` command goes through it
+ * when a server holds the embedded database.
+ */
+export async function adminRoutes(app: FastifyInstance, opts: AdminRouteOptions) {
+  const { database, publicUrl } = opts;
+  app.addHook('onRequest', requireAdmin(opts.adminToken));
+
+  app.post(
+    '/v1/admin/sites',
+    {
+      schema: {
+        body: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['name'],
+          properties: {
+            name: { type: 'string', minLength: 1, maxLength: 200 },
+            domains: { type: 'array', items: { type: 'string', maxLength: 300 }, maxItems: 100 },
+            timezone: { type: 'string', maxLength: 64 },
+          },
+        },
+        response: {
+          201: {
+            type: 'object',
+            properties: { id: { type: 'integer' }, key: { type: 'string' }, api_key: { type: 'string' }, snippet: { type: 'string' } },
+          },
+          '4xx': error,
+        },
+      },
+    },
+    async (req, reply) => {
+      const input = validateSiteInput(req.body as Record<string, unknown>);
+      return reply.code(201).send(await createSite(database.db, input, publicUrl));
+    },
+  );
+
+  app.get('/v1/admin/sites', async () => ({ sites: await listSites(database.db, publicUrl) }));
+
+  app.post(
+    '/v1/admin/sites/:site/keys',
+    {
+      schema: {
+        params: { type: 'object', properties: { site: { type: 'string', maxLength: 64 } }, required: ['site'] },
+        body: { type: 'object', additionalProperties: false, properties: { name: { type: 'string', maxLength: 200 } } },
+      },
+    },
+    async (req, reply) => {
+      const { site } = req.params as { site: string };
+      const { name } = (req.body ?? {}) as { name?: string };
+      return reply.code(201).send(await createApiKey(database.db, site, name));
+    },
+  );
+
+  app.post('/v1/admin/migrate', async () => ({ applied: await migrate(database, readMigrations(MIGRATIONS_DIR)) }));
+}

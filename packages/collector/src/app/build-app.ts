@@ -1,0 +1,41 @@
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import type { Config } from '../config.ts';
+import type { Database } from '../db/open.ts';
+import { adminRoutes } from '../admin/routes.ts';
+import { demoRoutes } from '../demo/routes.ts';
+import { snippetRoutes } from '../ingest/snippet-route.ts';
+import { errorHandler, notFoundHandler } from './errors.ts';
+import { healthRoutes } from './health.ts';
+import { validatorCompiler } from './validation.ts';
+
+export interface AppDeps {
+  config: Pick<Config, 'publicUrl' | 'trustProxy'>;
+  database: Database;
+  adminToken: string;
+  logger?: FastifyServerOptions['logger'];
+}
+
+/** The whole HTTP surface, without `listen`: tests drive it over real sockets or inject. */
+export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: deps.logger ?? false,
+    // Fastify (proxy-addr) takes a hop count too, though its type leaves numbers out.
+    trustProxy: deps.config.trustProxy as boolean | string[],
+    bodyLimit: 1024 * 1024,
+    // Our routes are few and fixed; a stray trailing slash should still find them.
+    ignoreTrailingSlash: true,
+    return503OnClosing: true,
+    forceCloseConnections: 'idle',
+  });
+  app.setValidatorCompiler(validatorCompiler);
+  app.setErrorHandler(errorHandler);
+  app.setNotFoundHandler(notFoundHandler);
+
+  const { database } = deps;
+  const publicUrl = deps.config.publicUrl;
+  await app.register(healthRoutes, { database });
+  await app.register(snippetRoutes);
+  await app.register(demoRoutes, { database });
+  await app.register(adminRoutes, { database, adminToken: deps.adminToken, publicUrl });
+  return app;
+}

@@ -1,0 +1,49 @@
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+
+/** An error that is the caller's fault, answered as `{ error, message }` with its status. */
+export class HttpError extends Error {
+  constructor(
+    readonly statusCode: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export const notFound = (what: string) => new HttpError(404, 'not_found', `${what} not found`);
+
+const CODES: Record<number, string> = {
+  400: 'bad_request',
+  401: 'unauthorized',
+  403: 'forbidden',
+  404: 'not_found',
+  405: 'method_not_allowed',
+  409: 'conflict',
+  413: 'payload_too_large',
+  415: 'unsupported_media_type',
+  429: 'too_many_requests',
+  503: 'unavailable',
+};
+
+export function errorHandler(err: FastifyError | HttpError, req: FastifyRequest, reply: FastifyReply) {
+  if (err instanceof HttpError) {
+    return reply.code(err.statusCode).send({ error: err.code, message: err.message });
+  }
+  const status = err.statusCode ?? 500;
+  if (status >= 400 && status < 500) {
+    // Fastify's own 4xx (validation, JSON syntax, body limit, media type) keep their status
+    // and get our shape.
+    const message = err.validation ? `invalid ${err.validationContext ?? 'input'}: ${err.message.replace(/^(body|querystring|params|headers)\/?/, '')}` : err.message;
+    return reply.code(status).send({ error: CODES[status] ?? 'bad_request', message });
+  }
+  if (status === 503) {
+    return reply.code(503).send({ error: 'unavailable', message: err.message });
+  }
+  req.log.error({ err }, 'unhandled error');
+  return reply.code(500).send({ error: 'internal', message: 'internal error' });
+}
+
+export function notFoundHandler(req: FastifyRequest, reply: FastifyReply) {
+  return reply.code(404).send({ error: 'not_found', message: `no route for ${req.method} ${req.url.split('?')[0]}` });
+}

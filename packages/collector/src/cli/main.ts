@@ -1,0 +1,124 @@
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { ConfigError, loadConfig, type Config } from '../config.ts';
+import { connectAdmin, type AdminClient } from './admin-client.ts';
+import { serve } from './serve.ts';
+
+const USAGE = `usage: chatmark [command] [options]
+
+  serve                                   run the collector (the default command)
+  migrate [--json]                        apply pending database migrations
+  site create --name N --domain D [--domain D2] [--timezone Europe/Moscow] [--json]
+  site list [--json]
+  key create --site ID [--name N] [--json]
+
+The database: DATABASE_URL when set, else the embedded one under DATA_DIR (default ./.chatmark/data).`;
+
+class UsageError extends Error {}
+
+type Options = ParseArgsConfig['options'];
+const JSON_FLAG = { json: { type: 'boolean' } } as const satisfies Options;
+
+interface Command {
+  options: Options;
+  required?: string[];
+  run(admin: AdminClient, values: Record<string, unknown>): Promise<{ json: object; text: string }>;
+}
+
+const COMMANDS: Record<string, Command> = {
+  migrate: {
+    options: JSON_FLAG,
+    async run(admin) {
+      const r = await admin.migrate();
+      return { json: r, text: r.applied.length ? `applied: ${r.applied.join(', ')}` : 'the database schema is up to date' };
+    },
+  },
+  'site create': {
+    options: { ...JSON_FLAG, name: { type: 'string' }, domain: { type: 'string', multiple: true }, timezone: { type: 'string' } },
+    required: ['name', 'domain'],
+    async run(admin, v) {
+      const r = await admin.createSite({
+        name: v.name as string,
+        domains: v.domain as string[],
+        ...(v.timezone ? { timezone: v.timezone as string } : {}),
+      });
+      return {
+        json: r,
+        text: `site ${r.id} created\n  key:     ${r.key}\n  API key: ${r.api_key}  (shown once)\n  tag:     ${r.snippet}`,
+      };
+    },
+  },
+  'site list': {
+    options: JSON_FLAG,
+    async run(admin) {
+      const r = await admin.listSites();
+      const lines = r.sites.map((s) => `${s.id}\t${s.key}\t${s.name}\t${s.domains.join(',') || '-'}\t${s.timezone}`);
+      return { json: r, text: lines.length ? ['id\tkey\tname\tdomains\ttimezone', ...lines].join('\n') : 'no sites yet' };
+    },
+  },
+  'key create': {
+    options: { ...JSON_FLAG, site: { type: 'string' }, name: { type: 'string' } },
+    required: ['site'],
+    async run(admin, v) {
+      const r = await admin.createKey(v.site as string, v.name as string | undefined);
+      return { json: r, text: `API key: ${r.api_key}  (shown once)` };
+    },
+  },
+};
+
+export async function main(argv: string[]): Promise<number> {
+  const words: string[] = [];
+  while (words.length < 2 && argv[words.length] && !argv[words.length]!.startsWith('-')) words.push(argv[words.length]!);
+  const rest = argv.slice(words.length);
+
+  if (words[0] === 'help' || rest.includes('--help') || rest.includes('-h')) {
+    console.log(USAGE);
+    return 0;
+  }
+
+  let config: Config;
+  try {
+    config = loadConfig();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      for (const p of err.problems) console.error(`chatmark: ${p}`);
+      return 1;
+    }
+    throw err;
+  }
+
+  try {
+    if (words.length === 0 || words[0] === 'serve') {
+      if (words.length > 1 || rest.length) throw new UsageError(`serve takes no arguments (configure it with environment variables)`);
+      await serve(config);
+      return -1; // keeps running
+    }
+    const name = words[0] === 'migrate' ? 'migrate' : words.join(' ');
+    const command = COMMANDS[name];
+    if (!command || (name === 'migrate' && words.length > 1)) throw new UsageError(`unknown command "${words.join(' ')}"`);
+    let values: Record<string, unknown>;
+    try {
+      ({ values } = parseArgs({ args: rest, options: command.options, strict: true, allowPositionals: false }));
+    } catch (err) {
+      throw new UsageError((err as Error).message);
+    }
+    const missing = (command.required ?? []).filter((k) => values[k] === undefined);
+    if (missing.length) throw new UsageError(`${name}: missing ${missing.map((k) => `--${k}`).join(', ')}`);
+
+    const admin = await connectAdmin(config);
+    try {
+      const out = await command.run(admin, values);
+      process.stdout.write(values.json ? JSON.stringify(out.json) + '\n' : out.text + '\n');
+    } finally {
+      await admin.close();
+    }
+    return 0;
+  } catch (err) {
+    if (err instanceof UsageError) {
+      console.error(`chatmark: ${err.message}\n${USAGE.split('\n\n')[0]}`);
+      return 2;
+    }
+    console.error(`chatmark: ${(err as Error).message || String(err)}`);
+    if (process.env.LOG_LEVEL === 'debug') console.error(err);
+    return 1;
+  }
+}

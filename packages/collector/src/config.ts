@@ -1,0 +1,100 @@
+import { resolve } from 'node:path';
+
+export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+
+export interface Config {
+  port: number;
+  host: string;
+  databaseUrl: string | undefined;
+  databasePoolSize: number;
+  dataDir: string;
+  publicUrl: string;
+  adminToken: string | undefined;
+  /** passed to Fastify: false, true, a hop count, or a list of trusted addresses/CIDRs */
+  trustProxy: boolean | number | string[];
+  logLevel: LogLevel;
+}
+
+/** Every bad value at once, one line each, so a misconfigured deployment is fixed in one go. */
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(problems.join('\n'));
+  }
+}
+
+const LOG_LEVELS: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const problems: string[] = [];
+  const value = (name: string) => {
+    const v = env[name]?.trim();
+    return v === '' ? undefined : v;
+  };
+
+  const int = (name: string, fallback: number, min: number, max: number) => {
+    const raw = value(name);
+    if (raw === undefined) return fallback;
+    const n = Number(raw);
+    if (!Number.isInteger(n) || n < min || n > max) {
+      problems.push(`${name} must be a whole number from ${min} to ${max}, got "${raw}"`);
+      return fallback;
+    }
+    return n;
+  };
+
+  const port = int('PORT', 8787, 0, 65535);
+  const host = value('HOST') ?? '127.0.0.1';
+  const databasePoolSize = int('DATABASE_POOL_SIZE', 10, 1, 1000);
+
+  const databaseUrl = value('DATABASE_URL');
+  if (databaseUrl !== undefined && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
+    problems.push('DATABASE_URL must start with postgres:// or postgresql://');
+  }
+
+  const publicRaw = value('PUBLIC_URL');
+  let publicUrl = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  if (publicRaw !== undefined) {
+    try {
+      const u = new URL(publicRaw);
+      if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new Error();
+      publicUrl = publicRaw.replace(/\/+$/, '');
+    } catch {
+      problems.push(`PUBLIC_URL must be an http(s) URL, got "${publicRaw}"`);
+    }
+  }
+
+  const adminToken = value('ADMIN_TOKEN');
+  if (adminToken !== undefined && adminToken.length < 16) {
+    problems.push('ADMIN_TOKEN must be at least 16 characters');
+  }
+
+  const logRaw = value('LOG_LEVEL') ?? 'info';
+  if (!LOG_LEVELS.includes(logRaw as LogLevel)) {
+    problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got "${logRaw}"`);
+  }
+
+  const trustProxy = parseTrustProxy(value('TRUST_PROXY'), problems);
+
+  if (problems.length) throw new ConfigError(problems);
+  return {
+    port,
+    host,
+    databaseUrl,
+    databasePoolSize,
+    dataDir: resolve(value('DATA_DIR') ?? '.chatmark/data'),
+    publicUrl,
+    adminToken,
+    trustProxy,
+    logLevel: logRaw as LogLevel,
+  };
+}
+
+function parseTrustProxy(raw: string | undefined, problems: string[]): Config['trustProxy'] {
+  if (raw === undefined || raw === 'false') return false;
+  if (raw === 'true') return true;
+  if (/^\d+$/.test(raw)) return Number(raw);
+  const list = raw.split(',').map((s) => s.trim()).filter(Boolean);
+  if (list.every((s) => /^[0-9a-f.:]+(\/\d{1,3})?$/i.test(s))) return list;
+  problems.push(`TRUST_PROXY must be true, false, a hop count, or comma-separated addresses/CIDRs, got "${raw}"`);
+  return false;
+}

@@ -1,0 +1,117 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { FastifyInstance } from 'fastify';
+import { buildApp } from '../../src/app/build-app.ts';
+import { sha256 } from '../../src/admin/tokens.ts';
+import { createTestDatabase, DATABASE_KINDS, type TestDatabase } from '../support/databases.ts';
+
+const ADMIN = 'test-admin-token-0123456789';
+const PUBLIC_URL = 'https://chatmark.example.com';
+
+describe.each(DATABASE_KINDS)('the app on %s', (kind) => {
+  let t: TestDatabase;
+  let app: FastifyInstance;
+  let base: string;
+  const admin = { authorization: `Bearer ${ADMIN}`, 'content-type': 'application/json' };
+
+  beforeAll(async () => {
+    t = await createTestDatabase(kind);
+    app = await buildApp({ config: { publicUrl: PUBLIC_URL, trustProxy: false }, database: t.database, adminToken: ADMIN });
+    base = await app.listen({ port: 0, host: '127.0.0.1' });
+  });
+  afterAll(async () => {
+    await app?.close();
+    await t?.dispose();
+  });
+
+  it('answers /healthz with the database kind', async () => {
+    const res = await fetch(`${base}/healthz`);
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ status: 'ok', database: kind });
+  });
+
+  it('creates a site with its first API key, stores only the key hash, and lists it', async () => {
+    const res = await fetch(`${base}/v1/admin/sites`, {
+      method: 'POST',
+      headers: admin,
+      body: JSON.stringify({ name: 'Shop', domains: ['https://Shop.Example.com/', 'shop.example.com', 'm.shop.example.com'], timezone: 'Europe/Moscow' }),
+    });
+    expect(res.status).toBe(201);
+    const site = (await res.json()) as { id: number; key: string; api_key: string; snippet: string };
+    expect(site.snippet).toBe(`<script async src="${PUBLIC_URL}/s.js" data-site="${site.key}"></script>`);
+    expect(site.api_key).toMatch(/^cmk_[0-9a-z]{32}$/);
+
+    const stored = await t.database.db.selectFrom('api_keys').selectAll().where('site_id', '=', site.id).execute();
+    expect(stored).toHaveLength(1);
+    expect(stored[0]!.hash).toBe(sha256(site.api_key));
+    expect(JSON.stringify(stored)).not.toContain(site.api_key);
+
+    const list = (await (await fetch(`${base}/v1/admin/sites`, { headers: admin })).json()) as { sites: Array<Record<string, unknown>> };
+    const listed = list.sites.find((s) => s.id === site.id);
+    expect(listed).toMatchObject({ key: site.key, name: 'Shop', domains: ['shop.example.com', 'm.shop.example.com'], timezone: 'Europe/Moscow' });
+    expect(JSON.stringify(list)).not.toContain(site.api_key);
+
+    const key = await fetch(`${base}/v1/admin/sites/${site.key}/keys`, { method: 'POST', headers: admin, body: '{}' });
+    expect(key.status).toBe(201);
+    const { api_key } = (await key.json()) as { api_key: string };
+    expect(api_key).not.toBe(site.api_key);
+    expect(await t.database.db.selectFrom('api_keys').select('id').where('site_id', '=', site.id).execute()).toHaveLength(2);
+  });
+
+  it.each([
+    ['no token', {}, 401, 'unauthorized'],
+    ['a wrong token', { authorization: 'Bearer nope-nope-nope-nope' }, 401, 'unauthorized'],
+  ])('refuses admin calls with %s', async (_name, headers, status, error) => {
+    const res = await fetch(`${base}/v1/admin/sites`, { headers });
+    expect(res.status).toBe(status);
+    expect(await res.json()).toMatchObject({ error, message: expect.any(String) });
+  });
+
+  it.each([
+    ['a missing name', { domains: ['a.com'] }, /name/],
+    ['an unknown field', { name: 'x', colour: 'red' }, /colour|additional/],
+    ['a bad domain', { name: 'x', domains: ['not a domain!'] }, /not a domain/],
+    ['a bad time zone', { name: 'x', timezone: 'Mars/Olympus' }, /time zone/],
+    ['a wrong type', { name: 42 }, /name/],
+  ])('answers 400 with a clear message for %s, writing nothing', async (_name, body, message) => {
+    const before = await t.database.db.selectFrom('sites').select('id').execute();
+    const res = await fetch(`${base}/v1/admin/sites`, { method: 'POST', headers: admin, body: JSON.stringify(body) });
+    expect(res.status).toBe(400);
+    const json = (await res.json()) as { error: string; message: string };
+    expect(json.error).toBe('bad_request');
+    expect(json.message).toMatch(message);
+    expect(await t.database.db.selectFrom('sites').select('id').execute()).toHaveLength(before.length);
+  });
+
+  it('answers malformed JSON with 400 and unknown routes with a JSON 404', async () => {
+    const bad = await fetch(`${base}/v1/admin/sites`, { method: 'POST', headers: admin, body: '{"name":' });
+    expect(bad.status).toBe(400);
+    expect(await bad.json()).toMatchObject({ error: 'bad_request' });
+    const missing = await fetch(`${base}/v1/nothing-here`);
+    expect(missing.status).toBe(404);
+    expect(await missing.json()).toMatchObject({ error: 'not_found' });
+    const key = await fetch(`${base}/v1/admin/sites/999999/keys`, { method: 'POST', headers: admin, body: '{}' });
+    expect(key.status).toBe(404);
+  });
+
+  it('answers 413 for a body over the limit', async () => {
+    const res = await fetch(`${base}/v1/admin/sites`, { method: 'POST', headers: admin, body: JSON.stringify({ name: 'x'.repeat(2 * 1024 * 1024) }) });
+    expect(res.status).toBe(413);
+    expect(await res.json()).toMatchObject({ error: 'payload_too_large' });
+  });
+});
+
+describe.each(DATABASE_KINDS)('health when the database is gone on %s', (kind) => {
+  it('answers 503', async () => {
+    const t = await createTestDatabase(kind);
+    const app = await buildApp({ config: { publicUrl: PUBLIC_URL, trustProxy: false }, database: t.database, adminToken: ADMIN });
+    try {
+      await t.database.close();
+      const res = await app.inject({ method: 'GET', url: '/healthz' });
+      expect(res.statusCode).toBe(503);
+      expect(res.json()).toEqual({ status: 'unavailable', database: kind });
+    } finally {
+      await app.close();
+      await t.dispose();
+    }
+  });
+});

@@ -1,0 +1,64 @@
+// Builds the collector (one ESM file for Node) and the snippet (one small IIFE for browsers).
+// `--if-missing` skips a target whose output is newer than every source it is made from,
+// so `npm start` is quick after the first run and still picks up edits.
+import { build } from 'esbuild';
+import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const ifMissing = process.argv.includes('--if-missing');
+
+const newest = (dir) => {
+  let t = 0;
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    const p = join(dir, e.name);
+    t = Math.max(t, e.isDirectory() ? newest(p) : statSync(p).mtimeMs);
+  }
+  return t;
+};
+const stale = (out, srcDirs) => {
+  try {
+    const built = statSync(out).mtimeMs;
+    return srcDirs.some((d) => newest(join(root, d)) > built);
+  } catch {
+    return true;
+  }
+};
+
+const collectorPkg = JSON.parse(readFileSync(join(root, 'packages/collector/package.json'), 'utf8'));
+const targets = [
+  {
+    name: 'collector',
+    sources: ['packages/collector/src', 'packages/shared/src'],
+    options: {
+      entryPoints: [join(root, 'packages/collector/src/cli.ts')],
+      outfile: join(root, 'packages/collector/dist/cli.js'),
+      platform: 'node',
+      format: 'esm',
+      target: 'node20',
+      sourcemap: true,
+      // Dependencies load from node_modules; only our own workspace code is bundled.
+      external: Object.keys(collectorPkg.dependencies).filter((d) => !d.startsWith('@chatmark/')),
+    },
+  },
+  {
+    name: 'snippet',
+    sources: ['packages/snippet/src', 'packages/shared/src'],
+    options: {
+      entryPoints: [join(root, 'packages/snippet/src/index.ts')],
+      outfile: join(root, 'packages/snippet/dist/chatmark.js'),
+      platform: 'browser',
+      format: 'iife',
+      target: 'es2018',
+      minify: true,
+      legalComments: 'none',
+    },
+  },
+];
+
+for (const t of targets) {
+  if (ifMissing && !stale(t.options.outfile, t.sources)) continue;
+  await build({ bundle: true, logLevel: 'warning', ...t.options });
+  console.log(`built ${t.name}: ${t.options.outfile.slice(root.length + 1)} (${statSync(t.options.outfile).size} bytes)`);
+}
