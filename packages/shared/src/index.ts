@@ -1,1 +1,2 @@
-export {};
+export * from './visit-code.ts';
+export * from './hit.ts';
