@@ -9,6 +9,8 @@ export interface Config {
   databasePoolSize: number;
   dataDir: string;
   publicUrl: string;
+  /** false when publicUrl is only the default derived from HOST and PORT */
+  publicUrlSet: boolean;
   adminToken: string | undefined;
   /** passed to Fastify: false, true, a hop count, or a list of trusted addresses/CIDRs */
   trustProxy: boolean | number | string[];
@@ -83,6 +85,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     databasePoolSize,
     dataDir: resolve(value('DATA_DIR') ?? '.chatmark/data'),
     publicUrl,
+    publicUrlSet: publicRaw !== undefined,
     adminToken,
     trustProxy,
     logLevel: logRaw as LogLevel,

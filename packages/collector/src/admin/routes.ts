@@ -8,7 +8,8 @@ import { createApiKey, createSite, listSites, validateSiteInput } from './sites.
 export interface AdminRouteOptions {
   database: Database;
   adminToken: string;
-  publicUrl: string;
+  /** read per request: the server learns its own URL only once it listens on PORT=0 */
+  config: { publicUrl: string };
 }
 
 const error = {
@@ -22,7 +23,7 @@ const error = {
  * when a server holds the embedded database.
  */
 export async function adminRoutes(app: FastifyInstance, opts: AdminRouteOptions) {
-  const { database, publicUrl } = opts;
+  const { database, config } = opts;
   app.addHook('onRequest', requireAdmin(opts.adminToken));
 
   app.post(
@@ -50,11 +51,11 @@ export async function adminRoutes(app: FastifyInstance, opts: AdminRouteOptions)
     },
     async (req, reply) => {
       const input = validateSiteInput(req.body as Record<string, unknown>);
-      return reply.code(201).send(await createSite(database.db, input, publicUrl));
+      return reply.code(201).send(await createSite(database.db, input, config.publicUrl));
     },
   );
 
-  app.get('/v1/admin/sites', async () => ({ sites: await listSites(database.db, publicUrl) }));
+  app.get('/v1/admin/sites', async () => ({ sites: await listSites(database.db, config.publicUrl) }));
 
   app.post(
     '/v1/admin/sites/:site/keys',

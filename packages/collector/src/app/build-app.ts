@@ -23,7 +23,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     trustProxy: deps.config.trustProxy as boolean | string[],
     bodyLimit: 1024 * 1024,
     // Our routes are few and fixed; a stray trailing slash should still find them.
-    ignoreTrailingSlash: true,
+    routerOptions: { ignoreTrailingSlash: true },
     return503OnClosing: true,
     forceCloseConnections: 'idle',
   });
@@ -32,10 +32,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.setNotFoundHandler(notFoundHandler);
 
   const { database } = deps;
-  const publicUrl = deps.config.publicUrl;
   await app.register(healthRoutes, { database });
   await app.register(snippetRoutes);
   await app.register(demoRoutes, { database });
-  await app.register(adminRoutes, { database, adminToken: deps.adminToken, publicUrl });
+  await app.register(adminRoutes, { database, adminToken: deps.adminToken, config: deps.config });
   return app;
 }

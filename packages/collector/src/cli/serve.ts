@@ -29,12 +29,15 @@ export async function serve(config: Config): Promise<void> {
     const logger = process.stdout.isTTY
       ? { level: config.logLevel, stream: pinoPretty({ colorize: true, translateTime: 'SYS:HH:MM:ss', ignore: 'pid,hostname' }) }
       : { level: config.logLevel };
-    const app = await buildApp({ config, database, adminToken: admin.token, logger });
+    // Without PUBLIC_URL the server's own address is its public URL, known once it listens.
+    const runtime = { ...config };
+    const app = await buildApp({ config: runtime, database, adminToken: admin.token, logger });
     await app.listen({ port: config.port, host: config.host });
 
     const port = (app.server.address() as AddressInfo).port;
     const localHost = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
     const localUrl = `http://${localHost.includes(':') ? `[${localHost}]` : localHost}:${port}`;
+    if (!config.publicUrlSet) runtime.publicUrl = localUrl;
     if (database.kind === 'pglite') unannounce = announceServer(config.dataDir, localUrl);
 
     const where = database.kind === 'pglite' ? `embedded database in ${config.dataDir}` : 'PostgreSQL';
@@ -47,7 +50,7 @@ export async function serve(config: Config): Promise<void> {
         applied.length ? `  Migrations applied: ${applied.join(', ')}` : '  Database schema is up to date',
         `  Admin token:   ${admin.token}  (${tokenNote})`,
         `  Demo page:     ${localUrl}/demo${demo.created ? '  (demo site created)' : ''}`,
-        `  Demo site tag: ${snippetTag(config.publicUrl, demo.site.key)}`,
+        `  Demo site tag: ${snippetTag(runtime.publicUrl, demo.site.key)}`,
         '',
       ].join('\n'),
     );

@@ -40,7 +40,7 @@ export interface RunningServer {
   adminToken: string;
   demoTag: string;
   output(): string;
-  /** sends the signal and resolves with the exit code and how long the exit took */
+  /** sends the signal and resolves with the exit code (-1 when killed by a signal) and how long the exit took */
   stop(signal?: NodeJS.Signals): Promise<{ code: number | null; ms: number }>;
   process: ChildProcess;
 }
@@ -54,7 +54,7 @@ export async function startServer(env: Record<string, string | undefined>): Prom
   let out = '';
   child.stdout!.on('data', (d) => (out += d));
   child.stderr!.on('data', (d) => (out += d));
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code, signal) => resolve(code ?? (signal ? -1 : null))));
   const banner = await new Promise<RegExpExecArray>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`server did not start in time:\n${out}`)), 45_000);
     const check = () => {

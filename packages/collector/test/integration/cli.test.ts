@@ -1,0 +1,174 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openDatabase } from '../../src/db/open.ts';
+import { copyPGliteTemplate, createServerDatabase, DATABASE_KINDS, tempDir } from '../support/databases.ts';
+import { runCli, runCliAsync, startServer } from '../support/processes.ts';
+
+/** One plain line on stderr: no stack trace, no object dump. */
+function expectOneLineError(stderr: string, pattern: RegExp) {
+  const lines = stderr.trim().split('\n');
+  expect(lines, stderr).toHaveLength(1);
+  expect(lines[0]).toMatch(/^chatmark: /);
+  expect(lines[0]).toMatch(pattern);
+}
+
+describe.each(DATABASE_KINDS)('chatmark commands on %s', (kind) => {
+  const dir = tempDir();
+  let env: Record<string, string>;
+  let drop = async () => {};
+
+  beforeAll(async () => {
+    env = { DATA_DIR: dir.path, PUBLIC_URL: 'https://cm.example.org' };
+    if (kind === 'postgres') {
+      const created = await createServerDatabase();
+      env.DATABASE_URL = created.url;
+      drop = created.drop;
+    }
+  });
+  afterAll(async () => {
+    await drop();
+    dir.remove();
+  });
+
+  it('migrate --json prints exactly one JSON object, and applies nothing the second time', async () => {
+    const first = await runCliAsync(['migrate', '--json'], env);
+    expect(first.status, first.stderr).toBe(0);
+    expect(JSON.parse(first.stdout)).toEqual({ applied: expect.arrayContaining(['0001_core.sql']) });
+    expect(first.stdout.trim().split('\n')).toHaveLength(1);
+    const second = await runCliAsync(['migrate', '--json'], env);
+    expect(JSON.parse(second.stdout)).toEqual({ applied: [] });
+  });
+
+  it('site create, site list and key create speak the contract', async () => {
+    const created = await runCliAsync(['site', 'create', '--name', 'Мой магазин', '--domain', 'shop.example.ru', '--domain', 'www.shop.example.ru', '--timezone', 'Europe/Moscow', '--json'], env);
+    expect(created.status, created.stderr).toBe(0);
+    const site = JSON.parse(created.stdout);
+    expect(Object.keys(site).sort()).toEqual(['api_key', 'id', 'key', 'snippet']);
+    expect(site.snippet).toBe(`<script async src="https://cm.example.org/s.js" data-site="${site.key}"></script>`);
+
+    const listed = await runCliAsync(['site', 'list', '--json'], env);
+    const { sites } = JSON.parse(listed.stdout);
+    expect(sites.find((s: { id: number }) => s.id === site.id)).toMatchObject({
+      key: site.key,
+      name: 'Мой магазин',
+      domains: ['shop.example.ru', 'www.shop.example.ru'],
+      timezone: 'Europe/Moscow',
+    });
+
+    const key = await runCliAsync(['key', 'create', '--site', String(site.id), '--json'], env);
+    expect(key.status, key.stderr).toBe(0);
+    expect(JSON.parse(key.stdout)).toEqual({ api_key: expect.stringMatching(/^cmk_/) });
+
+    const text = await runCliAsync(['site', 'list'], env);
+    expect(text.stdout).toContain(site.key);
+  });
+
+  it('reports bad values as one line with exit 1', async () => {
+    const r = await runCliAsync(['site', 'create', '--name', 'x', '--domain', 'x.com', '--timezone', 'Nowhere/Atlantis', '--json'], env);
+    expect(r.status).toBe(1);
+    expect(r.stdout).toBe('');
+    expectOneLineError(r.stderr, /time zone/);
+    const missing = await runCliAsync(['key', 'create', '--site', '987654', '--json'], env);
+    expect(missing.status).toBe(1);
+    expectOneLineError(missing.stderr, /site 987654 not found/);
+  });
+});
+
+describe('chatmark usage errors', () => {
+  const dir = tempDir();
+  afterAll(() => dir.remove());
+  it.each([
+    [['site', 'create', '--name', 'x', '--domain', 'x.com', '--colour', 'red'], /colour/],
+    [['site', 'create', '--domain', 'x.com'], /missing --name/],
+    [['key', 'create'], /missing --site/],
+    [['site', 'explode'], /unknown command/],
+    [['migrate', '--json', 'extra'], /argument/],
+  ])('%j → usage, exit 2', (args, pattern) => {
+    const r = runCli(args, { DATA_DIR: dir.path });
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(pattern);
+    expect(r.stderr).toMatch(/usage: chatmark/);
+    expect(r.stdout).toBe('');
+  });
+
+  it('reports every bad setting at once', () => {
+    const r = runCli(['site', 'list'], { DATA_DIR: dir.path, PORT: 'eighty', LOG_LEVEL: 'loud' });
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(/PORT must be/);
+    expect(r.stderr).toMatch(/LOG_LEVEL must be/);
+  });
+
+  it('an unreachable DATABASE_URL is one clear line and a non-zero exit', () => {
+    const r = runCli(['serve'], { DATA_DIR: dir.path, DATABASE_URL: 'postgres://nobody@127.0.0.1:1/none', PORT: '0' });
+    expect(r.status).not.toBe(0);
+    expectOneLineError(r.stderr, /cannot connect to DATABASE_URL/);
+  });
+
+  it('an unwritable DATA_DIR is one clear line and a non-zero exit', () => {
+    // Under a regular file: not writable even for root.
+    const r = runCli(['serve'], { DATA_DIR: '/etc/hostname/chatmark', PORT: '0' });
+    expect(r.status).not.toBe(0);
+    expectOneLineError(r.stderr, /DATA_DIR .* is not writable/);
+  });
+});
+
+describe('chatmark serve on the embedded database', () => {
+  const dir = tempDir();
+  afterAll(() => dir.remove());
+
+  it('serves, lets the command work through it, stops on SIGTERM, restarts without migrating, and refuses a tampered schema', async () => {
+    copyPGliteTemplate(dir.path);
+    const env = { DATA_DIR: dir.path };
+    const server = await startServer(env);
+    try {
+      const health = await fetch(`${server.url}/healthz`);
+      expect(await health.json()).toEqual({ status: 'ok', database: 'pglite' });
+      expect(server.output()).toMatch(/demo site created/);
+
+      // The data directory is held by the server: the command must go through its admin API.
+      const created = await runCliAsync(['site', 'create', '--name', 'Live', '--domain', 'live.example.com', '--json'], env);
+      expect(created.status, created.stderr).toBe(0);
+      const site = JSON.parse(created.stdout);
+      const listed = await fetch(`${server.url}/v1/admin/sites`, { headers: { authorization: `Bearer ${server.adminToken}` } });
+      const { sites } = (await listed.json()) as { sites: Array<{ key: string }> };
+      expect(sites.map((s) => s.key)).toContain(site.key);
+      const migrated = await runCliAsync(['migrate', '--json'], env);
+      expect(JSON.parse(migrated.stdout)).toEqual({ applied: [] });
+    } finally {
+      const stopped = await server.stop('SIGTERM');
+      expect(stopped.code, server.output()).toBe(0);
+      expect(stopped.ms).toBeLessThan(5_000);
+    }
+
+    const again = await startServer(env);
+    try {
+      expect(again.output()).toMatch(/schema is up to date/);
+      expect(again.output()).not.toMatch(/demo site created/);
+    } finally {
+      expect((await again.stop('SIGINT')).code).toBe(0);
+    }
+
+    // The server has let go of the data directory: open it here and tamper with the record.
+    const database = await openDatabase({ dataDir: dir.path });
+    await database.db.updateTable('schema_migrations').set({ checksum: 'f'.repeat(64) }).where('name', '=', '0001_core.sql').execute();
+    await database.close();
+    const refused = await runCliAsync(['serve'], { ...env, PORT: '0' });
+    expect(refused.status).toBe(1);
+    expectOneLineError(refused.stderr, /0001_core\.sql was changed/);
+  });
+});
+
+describe.runIf(process.env.TEST_DATABASE_URL)('chatmark serve on PostgreSQL', () => {
+  it('answers /healthz with postgres', async () => {
+    const dir = tempDir();
+    const { url, drop } = await createServerDatabase();
+    const server = await startServer({ DATA_DIR: dir.path, DATABASE_URL: url });
+    try {
+      const health = await fetch(`${server.url}/healthz`);
+      expect(await health.json()).toEqual({ status: 'ok', database: 'postgres' });
+    } finally {
+      expect((await server.stop()).code).toBe(0);
+      await drop();
+      dir.remove();
+    }
+  });
+});
