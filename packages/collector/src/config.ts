@@ -15,6 +15,14 @@ export interface Config {
   /** passed to Fastify: false, true, a hop count, or a list of trusted addresses/CIDRs */
   trustProxy: boolean | number | string[];
   logLevel: LogLevel;
+  /** sessions, pageviews, clicks and events older than this are deleted daily */
+  retentionDays: number;
+  /** hits per client address per minute; 0 turns the limit off */
+  hitRateLimit: number;
+  /** group commit: most rows in one flush, how long a lone hit waits for company, queue bound */
+  ingestBatchRows: number;
+  ingestBatchMs: number;
+  ingestMaxQueue: number;
 }
 
 /** Every bad value at once, one line each, so a misconfigured deployment is fixed in one go. */
@@ -75,6 +83,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got "${logRaw}"`);
   }
 
+  const retentionDays = int('RETENTION_DAYS', 400, 1, 36500);
+  const hitRateLimit = int('HIT_RATE_LIMIT', 600, 0, 10_000_000);
+  const ingestBatchRows = int('INGEST_BATCH_ROWS', 500, 1, 10_000);
+  const ingestBatchMs = int('INGEST_BATCH_MS', 2, 0, 1_000);
+  const ingestMaxQueue = int('INGEST_MAX_QUEUE', 20_000, 1, 1_000_000);
+
   const trustProxy = parseTrustProxy(value('TRUST_PROXY'), problems);
 
   if (problems.length) throw new ConfigError(problems);
@@ -89,6 +103,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     adminToken,
     trustProxy,
     logLevel: logRaw as LogLevel,
+    retentionDays,
+    hitRateLimit,
+    ingestBatchRows,
+    ingestBatchMs,
+    ingestMaxQueue,
   };
 }
 

@@ -4,12 +4,13 @@ import type { Database } from '../db/open.ts';
 import { adminRoutes } from '../admin/routes.ts';
 import { demoRoutes } from '../demo/routes.ts';
 import { snippetRoutes } from '../ingest/snippet-route.ts';
+import { ingestRoutes, type IngestConfig } from '../ingest/routes.ts';
 import { errorHandler, notFoundHandler } from './errors.ts';
 import { healthRoutes } from './health.ts';
 import { validatorCompiler } from './validation.ts';
 
 export interface AppDeps {
-  config: Pick<Config, 'publicUrl' | 'trustProxy'>;
+  config: Pick<Config, 'publicUrl' | 'trustProxy'> & IngestConfig;
   database: Database;
   adminToken: string;
   logger?: FastifyServerOptions['logger'];
@@ -34,6 +35,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const { database } = deps;
   await app.register(healthRoutes, { database });
   await app.register(snippetRoutes);
+  await app.register(ingestRoutes, { database, config: deps.config });
   await app.register(demoRoutes, { database });
   await app.register(adminRoutes, { database, adminToken: deps.adminToken, config: deps.config });
   return app;

@@ -9,6 +9,8 @@ import { resolveAdminToken, adminTokenFile } from '../admin/admin-token.ts';
 import { snippetTag } from '../admin/sites.ts';
 import { ensureDemoSite } from '../demo/site.ts';
 import { announceServer } from './server-file.ts';
+import { scheduleRetention } from '../ingest/retention.ts';
+import { preloadGeo } from '../ingest/enrich/index.ts';
 
 const SHUTDOWN_GRACE_MS = 4_500;
 
@@ -32,7 +34,10 @@ export async function serve(config: Config): Promise<void> {
     // Without PUBLIC_URL the server's own address is its public URL, known once it listens.
     const runtime = { ...config };
     const app = await buildApp({ config: runtime, database, adminToken: admin.token, logger });
+    // The geography data takes half a second to load: pay it before the first hit, not during.
+    preloadGeo();
     await app.listen({ port: config.port, host: config.host });
+    const stopRetention = scheduleRetention(database.db, config.retentionDays, app.log);
 
     const port = (app.server.address() as AddressInfo).port;
     const localHost = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
@@ -65,6 +70,7 @@ export async function serve(config: Config): Promise<void> {
         console.error('chatmark: shutdown took too long, exiting');
         process.exit(1);
       }, SHUTDOWN_GRACE_MS).unref();
+      stopRetention();
       try {
         await app.close();
         await database.close();

@@ -107,8 +107,7 @@ export interface SessionsTable {
   region: string | null;
   city: string | null;
   is_bot: ColumnType<boolean, boolean | undefined, boolean>;
-  pageviews: ColumnType<number, number | undefined, number>;
-  chat_clicks: ColumnType<number, number | undefined, number>;
+  client_code: string | null;
 }
 
 export interface PageviewsTable {
@@ -131,6 +130,17 @@ export interface ChatClicksTable {
   page_url: string;
   page_path: string;
   page_title: string | null;
+}
+
+export interface EventsTable {
+  site_id: number;
+  ts: Timestamp;
+  id: Generated<number>;
+  session_code: string;
+  name: string;
+  props: Json<Record<string, unknown>>;
+  page_url: string;
+  page_path: string;
 }
 
 export interface ContactsTable {
@@ -193,6 +203,7 @@ export interface DB {
   sessions: SessionsTable;
   pageviews: PageviewsTable;
   chat_clicks: ChatClicksTable;
+  events: EventsTable;
   contacts: ContactsTable;
   inquiries: InquiriesTable;
   messages: MessagesTable;

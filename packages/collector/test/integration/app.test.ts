@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../src/app/build-app.ts';
 import { sha256 } from '../../src/admin/tokens.ts';
 import { createTestDatabase, DATABASE_KINDS, type TestDatabase } from '../support/databases.ts';
+import { testConfig } from '../support/config.ts';
 
 const ADMIN = 'test-admin-token-0123456789';
 const PUBLIC_URL = 'https://chatmark.example.com';
@@ -15,7 +16,7 @@ describe.each(DATABASE_KINDS)('the app on %s', (kind) => {
 
   beforeAll(async () => {
     t = await createTestDatabase(kind);
-    app = await buildApp({ config: { publicUrl: PUBLIC_URL, trustProxy: false }, database: t.database, adminToken: ADMIN });
+    app = await buildApp({ config: testConfig({ publicUrl: PUBLIC_URL }), database: t.database, adminToken: ADMIN });
     base = await app.listen({ port: 0, host: '127.0.0.1' });
   });
   afterAll(async () => {
@@ -103,7 +104,7 @@ describe.each(DATABASE_KINDS)('the app on %s', (kind) => {
 describe.each(DATABASE_KINDS)('health when the database is gone on %s', (kind) => {
   it('answers 503', async () => {
     const t = await createTestDatabase(kind);
-    const app = await buildApp({ config: { publicUrl: PUBLIC_URL, trustProxy: false }, database: t.database, adminToken: ADMIN });
+    const app = await buildApp({ config: testConfig({ publicUrl: PUBLIC_URL }), database: t.database, adminToken: ADMIN });
     try {
       await t.database.close();
       const res = await app.inject({ method: 'GET', url: '/healthz' });

@@ -1,0 +1,47 @@
+import { classifyVisit, type Hit } from '@chatmark/shared';
+import type { SessionFields } from './hit-store.ts';
+import { isBot, lookupGeo, parseDevice } from './enrich/index.ts';
+
+const cut = (s: string | undefined | null, n: number) => (s ? s.slice(0, n) : null);
+
+/**
+ * The columns of a new session, from the hit that opens it, its User-Agent and the client
+ * address. The address is used for the geography here and goes no further.
+ */
+export function enrichSession(hit: Hit, userAgent: string, address: string, siteDomains: readonly string[]): SessionFields {
+  const landing = hit.l || hit.u;
+  const visit = classifyVisit(landing, hit.r ?? '', siteDomains);
+  const device = parseDevice(userAgent, hit.ch);
+  const geo = lookupGeo(address);
+  return {
+    landing_url: landing,
+    landing_title: landing === hit.u ? cut(hit.ti, 1024) : null,
+    referrer: hit.r || null,
+    traffic_type: visit.trafficType,
+    source: visit.source,
+    medium: visit.medium,
+    campaign: visit.campaign,
+    content: visit.content,
+    term: visit.term,
+    click_ids: visit.clickIds,
+    user_agent: cut(userAgent, 1024),
+    os: device.os,
+    os_version: device.osVersion,
+    browser: device.browser,
+    browser_version: device.browserVersion,
+    device_type: device.deviceType,
+    device_vendor: device.deviceVendor,
+    device_model: device.deviceModel,
+    screen_width: hit.sw ?? null,
+    screen_height: hit.sh ?? null,
+    pixel_ratio: hit.dpr ?? null,
+    viewport_width: hit.vw ?? null,
+    viewport_height: hit.vh ?? null,
+    language: cut(hit.la, 64),
+    timezone: cut(hit.tz, 64),
+    country: geo.country,
+    region: geo.region,
+    city: geo.city,
+    is_bot: isBot(userAgent),
+  };
+}

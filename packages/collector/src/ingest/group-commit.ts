@@ -1,0 +1,93 @@
+/**
+ * Group commit: callers submit items and wait; items that arrive while a flush is running are
+ * written together by the next one (one transaction, multi-row statements). Nobody is answered
+ * before their item is committed, and the queue is bounded: past it, callers are refused at once
+ * so the HTTP layer can answer 503 instead of piling up memory.
+ */
+export interface GroupCommitOptions<T, R> {
+  /** writes a batch in one transaction; returns one result per item, in order */
+  flush(items: T[]): Promise<R[]>;
+  /** most items in one flush */
+  maxBatch: number;
+  /** how long a lone item may wait for company when nothing is being flushed */
+  maxWaitMs: number;
+  /** flushes running at once (1 on the embedded database, a few on a pool) */
+  concurrency: number;
+  /** items waiting beyond this are refused with QueueFullError */
+  maxQueue: number;
+}
+
+export class QueueFullError extends Error {
+  constructor() {
+    super('the write queue is full');
+  }
+}
+
+interface Pending<T, R> {
+  item: T;
+  resolve(r: R): void;
+  reject(e: unknown): void;
+}
+
+export class GroupCommit<T, R> {
+  private queue: Pending<T, R>[] = [];
+  private running = 0;
+  private timer: NodeJS.Timeout | undefined;
+  private idle: Array<() => void> = [];
+
+  constructor(private readonly opts: GroupCommitOptions<T, R>) {}
+
+  get queued(): number {
+    return this.queue.length;
+  }
+
+  submit(item: T): Promise<R> {
+    if (this.queue.length >= this.opts.maxQueue) return Promise.reject(new QueueFullError());
+    return new Promise<R>((resolve, reject) => {
+      this.queue.push({ item, resolve, reject });
+      this.schedule();
+    });
+  }
+
+  /** resolves once everything submitted so far is flushed */
+  drain(): Promise<void> {
+    if (!this.queue.length && !this.running) return Promise.resolve();
+    return new Promise((resolve) => this.idle.push(resolve));
+  }
+
+  private schedule() {
+    if (this.running >= this.opts.concurrency) return; // the running flush picks the queue up when done
+    if (this.queue.length >= this.opts.maxBatch) {
+      this.start();
+    } else if (!this.timer) {
+      this.timer = setTimeout(() => {
+        this.timer = undefined;
+        if (this.running < this.opts.concurrency) this.start();
+      }, this.opts.maxWaitMs);
+    }
+  }
+
+  private start() {
+    if (this.timer) {
+      clearTimeout(this.timer);
+      this.timer = undefined;
+    }
+    const batch = this.queue.splice(0, this.opts.maxBatch);
+    if (!batch.length) return;
+    this.running++;
+    this.opts
+      .flush(batch.map((p) => p.item))
+      .then(
+        (results) => batch.forEach((p, i) => p.resolve(results[i]!)),
+        (err) => batch.forEach((p) => p.reject(err)),
+      )
+      .finally(() => {
+        this.running--;
+        // Whatever gathered during the flush goes now: under load, batches grow by themselves.
+        while (this.queue.length && this.running < this.opts.concurrency) this.start();
+        if (!this.queue.length && !this.running) {
+          this.idle.splice(0).forEach((f) => f());
+        }
+      });
+  }
+}
