@@ -50,9 +50,14 @@ const targets = [
       outfile: join(root, 'packages/snippet/dist/chatmark.js'),
       platform: 'browser',
       format: 'iife',
-      target: 'es2018',
+      // Optional chaining and ?? stay as written (lowering them costs ~40 B gzip): Chrome 80,
+      // Safari 13.1, Firefox 74, all from 2020.
+      target: 'es2020',
       minify: true,
       legalComments: 'none',
+      // Not the repository's tsconfig: its strict mode would add a "use strict" directive, 13
+      // bytes the snippet has no use for (it is strict-safe either way).
+      tsconfigRaw: {},
     },
   },
 ];
