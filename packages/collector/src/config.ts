@@ -23,6 +23,8 @@ export interface Config {
   ingestBatchRows: number;
   ingestBatchMs: number;
   ingestMaxQueue: number;
+  /** flushes in flight at once on PostgreSQL (the embedded database always takes one) */
+  ingestConcurrency: number;
 }
 
 /** Every bad value at once, one line each, so a misconfigured deployment is fixed in one go. */
@@ -88,6 +90,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const ingestBatchRows = int('INGEST_BATCH_ROWS', 500, 1, 10_000);
   const ingestBatchMs = int('INGEST_BATCH_MS', 2, 0, 1_000);
   const ingestMaxQueue = int('INGEST_MAX_QUEUE', 20_000, 1, 1_000_000);
+  const ingestConcurrency = int('INGEST_CONCURRENCY', 4, 1, 64);
 
   const trustProxy = parseTrustProxy(value('TRUST_PROXY'), problems);
 
@@ -108,6 +111,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     ingestBatchRows,
     ingestBatchMs,
     ingestMaxQueue,
+    ingestConcurrency,
   };
 }
 

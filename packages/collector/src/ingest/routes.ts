@@ -6,7 +6,7 @@ import { HitStore, type HitWrite, type HitWriteResult } from './hit-store.ts';
 import { hitRoutes } from './hit-route.ts';
 import { SiteDirectory } from './site-directory.ts';
 
-export type IngestConfig = Pick<Config, 'hitRateLimit' | 'ingestBatchRows' | 'ingestBatchMs' | 'ingestMaxQueue' | 'databasePoolSize'>;
+export type IngestConfig = Pick<Config, 'hitRateLimit' | 'ingestBatchRows' | 'ingestBatchMs' | 'ingestMaxQueue' | 'ingestConcurrency' | 'databasePoolSize'>;
 
 /** The hit endpoint with its writer: one store and one group-commit queue per process. */
 export async function ingestRoutes(app: FastifyInstance, opts: { database: Database; config: IngestConfig }) {
@@ -18,7 +18,7 @@ export async function ingestRoutes(app: FastifyInstance, opts: { database: Datab
     maxWaitMs: config.ingestBatchMs,
     // The embedded database has one connection; on a pool, a few flushes overlap while leaving
     // connections for the read side.
-    concurrency: database.kind === 'pglite' ? 1 : Math.max(1, Math.min(4, config.databasePoolSize - 2)),
+    concurrency: database.kind === 'pglite' ? 1 : Math.max(1, Math.min(config.ingestConcurrency, config.databasePoolSize - 2)),
     maxQueue: config.ingestMaxQueue,
   });
   app.addHook('onClose', () => writer.drain());

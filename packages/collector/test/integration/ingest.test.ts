@@ -4,6 +4,7 @@ import { sql } from 'kysely';
 import { buildApp } from '../../src/app/build-app.ts';
 import { createSite } from '../../src/admin/sites.ts';
 import { runRetention } from '../../src/ingest/retention.ts';
+import { HitStore, type HitWrite } from '../../src/ingest/hit-store.ts';
 import { createTestDatabase, DATABASE_KINDS, type TestDatabase } from '../support/databases.ts';
 import { testConfig } from '../support/config.ts';
 import { CHROME_WIN, IPHONE, newVisitor, pageview } from '../support/hits.ts';
@@ -257,6 +258,30 @@ describe('hit rate limit', () => {
       expect(codes).toEqual([200, 200, 200, 429]);
     } finally {
       await app.close();
+      await t.dispose();
+    }
+  });
+});
+
+describe.each(DATABASE_KINDS)('the hit store on %s', (kind) => {
+  it('writes a known session’s last_seen_at at most once a minute', async () => {
+    const t = await createTestDatabase(kind);
+    try {
+      const site = await createSite(t.database.db, { name: 'S', domains: [], timezone: 'UTC' }, 'https://cm');
+      const store = new HitStore(t.database.db);
+      const t0 = new Date('2026-03-01T10:00:00Z');
+      const hit = (ts: Date): HitWrite => ({ siteId: site.id, ts, visitorId: 'visitor-1', code: 'K7M2XQ91', session: null, pageview: { url: 'https://x/', path: '/', title: null } });
+      await store.writeBatch([hit(t0)]);
+      await store.writeBatch([hit(new Date(t0.getTime() + 30_000))]);
+      const lastSeen = async () =>
+        (await t.database.db.selectFrom('sessions').select('last_seen_at').where('site_id', '=', site.id).executeTakeFirstOrThrow()).last_seen_at.toISOString();
+      expect(await lastSeen()).toBe(t0.toISOString());
+      const later = new Date(t0.getTime() + 120_000);
+      await store.writeBatch([hit(later), hit(new Date(later.getTime() + 1000))]);
+      expect(await lastSeen()).toBe(new Date(later.getTime() + 1000).toISOString());
+      const n = await t.database.db.selectFrom('pageviews').select((eb) => eb.fn.countAll().as('n')).where('site_id', '=', site.id).executeTakeFirstOrThrow();
+      expect(Number(n.n)).toBe(4);
+    } finally {
       await t.dispose();
     }
   });

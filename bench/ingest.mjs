@@ -1,0 +1,152 @@
+// npm run bench:ingest — hit ingestion throughput and latency, with a durability check.
+// Drives POST /v1/hit with autocannon (50 connections, mixed realistic hits), then counts the
+// rows in the database against the 2xx answers. Runs on PostgreSQL (BENCH_DATABASE_URL, default
+// the local server) and on the embedded PGlite, and measures a bare Fastify 204 route as the
+// yardstick. Last line:
+//   ingest: <req/s> req/s p99 <ms> ms | bare <req/s> req/s | ratio <r> | lost <n>
+import autocannon from 'autocannon';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import { PGlite } from '@electric-sql/pglite';
+import { makeCode } from '../packages/shared/src/visit-code.ts';
+import { ROOT, createSite, startCollector, startScript, throwawayDatabase } from './lib/servers.mjs';
+
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 15);
+const CONNECTIONS = 50;
+const PG_BASE = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+
+const AGENTS = [
+  'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36',
+  'Mozilla/5.0 (iPhone; CPU iPhone OS 18_1 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.1 Mobile/15E148 Safari/604.1',
+  'Mozilla/5.0 (Linux; Android 10; K) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Mobile Safari/537.36',
+  'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/130.0.0.0 YaBrowser/24.12.0.0 Safari/537.36',
+  'Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.1 Safari/605.1.15',
+];
+const ADDRESSES = ['77.88.8.8', '8.8.8.8', '95.213.1.1', '185.71.76.1', '212.58.224.1', '91.198.174.192'];
+const LANDINGS = [
+  'https://shop.example.com/?utm_source=yandex&utm_medium=cpc&utm_campaign=spring&yclid=7265',
+  'https://shop.example.com/catalog/roses',
+  'https://shop.example.com/?gclid=Cj0KCQ',
+  'https://shop.example.com/delivery',
+];
+const REFERRERS = ['https://yandex.ru/', '', 'https://www.google.com/', 'https://vk.com/'];
+const pick = (a) => a[Math.floor(Math.random() * a.length)];
+
+/** 20% new sessions, 60% pageviews of known sessions, 20% chat clicks. */
+function hitMaker(siteKey) {
+  const sessions = [];
+  return () => {
+    const roll = Math.random();
+    if (roll < 0.2 || sessions.length < 100) {
+      const s = { v: randomBytes(12).toString('base64url'), c: makeCode(), l: pick(LANDINGS), r: pick(REFERRERS), ua: pick(AGENTS), ip: pick(ADDRESSES) };
+      sessions.push(s);
+      if (sessions.length > 5000) sessions.shift();
+      return { s, body: { k: siteKey, t: 'pv', v: s.v, c: s.c, u: s.l, l: s.l, r: s.r, ti: 'Florista', sw: 1920, sh: 1080, dpr: 1, vw: 1280, vh: 720, la: 'ru-RU', tz: 'Europe/Moscow' } };
+    }
+    const s = pick(sessions);
+    const page = `https://shop.example.com/p/${Math.floor(Math.random() * 200)}`;
+    if (roll < 0.8) return { s, body: { k: siteKey, t: 'pv', v: s.v, c: s.c, u: page, l: s.l, r: s.r, ti: 'Page' } };
+    return { s, body: { k: siteKey, t: 'click', v: s.v, c: s.c, u: page, ti: 'Page', m: 'wa', to: '79991234567' } };
+  };
+}
+
+function load(url, makeHit) {
+  return new Promise((resolve, reject) => {
+    const instance = autocannon(
+      {
+        url: `${url}/v1/hit`,
+        connections: CONNECTIONS,
+        duration: SECONDS,
+        requests: [
+          {
+            method: 'POST',
+            setupRequest(req) {
+              const { s, body } = makeHit();
+              req.headers = { 'content-type': 'text/plain', 'user-agent': s.ua, 'x-forwarded-for': s.ip };
+              req.body = JSON.stringify(body);
+              return req;
+            },
+          },
+        ],
+      },
+      (err, result) => (err ? reject(err) : resolve(result)),
+    );
+    instance.on('error', reject);
+  });
+}
+
+const summary = (r) => ({
+  rps: Math.round(r.requests.average),
+  p50: r.latency.p50,
+  p99: r.latency.p99,
+  ok: r['2xx'],
+  non2xx: r.non2xx,
+  errors: r.errors + r.timeouts,
+});
+
+async function countRows(query) {
+  const [pv, ck] = await Promise.all([query('select count(*)::int as n from pageviews'), query('select count(*)::int as n from chat_clicks')]);
+  return pv + ck;
+}
+
+async function runPostgres() {
+  const db = await throwawayDatabase(PG_BASE);
+  const server = await startCollector({ DATABASE_URL: db.url, HIT_RATE_LIMIT: '0', TRUST_PROXY: 'true', DATA_DIR: mkdtempSync(join(tmpdir(), 'cm-bench-')) });
+  try {
+    const site = await createSite(server, 'Bench');
+    const result = summary(await load(server.url, hitMaker(site.key)));
+    await server.stop();
+    const client = new pg.Client({ connectionString: db.url });
+    await client.connect();
+    const rows = await countRows(async (q) => (await client.query(q)).rows[0].n);
+    await client.end();
+    return { ...result, rows };
+  } finally {
+    await server.stop();
+    await db.drop();
+  }
+}
+
+async function runPGlite() {
+  const dir = mkdtempSync(join(tmpdir(), 'cm-bench-pglite-'));
+  const server = await startCollector({ DATA_DIR: dir, HIT_RATE_LIMIT: '0', TRUST_PROXY: 'true' });
+  try {
+    const site = await createSite(server, 'Bench');
+    const result = summary(await load(server.url, hitMaker(site.key)));
+    // Stopped gracefully: every acknowledged hit must be on disk when the database is reopened.
+    await server.stop();
+    const db = await PGlite.create({ dataDir: join(dir, 'pglite') });
+    const rows = await countRows(async (q) => (await db.query(q)).rows[0].n);
+    await db.close();
+    return { ...result, rows };
+  } finally {
+    await server.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+async function runBare() {
+  const server = await startScript(join(ROOT, 'bench/bare-server.mjs'));
+  try {
+    return summary(await load(server.url, hitMaker('bare')));
+  } finally {
+    await server.stop();
+  }
+}
+
+const lost = (r) => Math.max(0, r.ok - r.rows);
+const describe = (name, r) =>
+  `${name}: ${r.rps} req/s, p50 ${r.p50} ms, p99 ${r.p99} ms, 2xx ${r.ok}, non-2xx ${r.non2xx}, errors ${r.errors}, rows ${r.rows ?? '-'}`;
+
+console.log(`bench:ingest — ${CONNECTIONS} connections, ${SECONDS} s each, on ${new Date().toISOString()}`);
+const bare = await runBare();
+console.log(describe('bare fastify 204', bare));
+const pglite = await runPGlite();
+console.log(describe('collector on PGlite', pglite));
+const postgres = await runPostgres();
+console.log(describe('collector on PostgreSQL', postgres));
+console.log(`ingest-pglite: ${pglite.rps} req/s p99 ${pglite.p99} ms | lost ${lost(pglite)}`);
+console.log(`ingest: ${postgres.rps} req/s p99 ${postgres.p99} ms | bare ${bare.rps} req/s | ratio ${(postgres.rps / bare.rps).toFixed(2)} | lost ${lost(postgres)}`);

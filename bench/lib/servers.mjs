@@ -1,0 +1,79 @@
+// Starting the things a benchmark measures, as separate processes so the load generator does
+// not share an event loop with them.
+import { spawn } from 'node:child_process';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import pg from 'pg';
+
+export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '../..');
+
+/** Starts `chatmark serve` on a free port; resolves once its banner is printed. */
+export function startCollector(env) {
+  const child = spawn(process.execPath, [join(ROOT, 'packages/collector/dist/cli.js'), 'serve'], {
+    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'warn', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  return waitForBanner(child, /Chatmark is running at (\S+)[\s\S]*Admin token:\s+(\S+)/).then((m) => ({
+    url: m[1],
+    adminToken: m[2],
+    stop: () => stopChild(child),
+  }));
+}
+
+/** Starts a script that prints `listening <url>` when ready. */
+export function startScript(file, env = {}) {
+  const child = spawn(process.execPath, [file], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  return waitForBanner(child, /listening (\S+)/).then((m) => ({ url: m[1], stop: () => stopChild(child) }));
+}
+
+function waitForBanner(child, pattern) {
+  let out = '';
+  return new Promise((resolve, reject) => {
+    const onData = (d) => {
+      out += d;
+      const m = pattern.exec(out);
+      if (m) resolve(m);
+    };
+    child.stdout.on('data', onData);
+    child.stderr.on('data', (d) => (out += d));
+    child.on('exit', (code) => reject(new Error(`exited with ${code} before starting:\n${out}`)));
+  });
+}
+
+function stopChild(child) {
+  return new Promise((resolve) => {
+    if (child.exitCode !== null) return resolve(child.exitCode);
+    child.on('exit', (code) => resolve(code));
+    child.kill('SIGTERM');
+  });
+}
+
+/** A throwaway database on the PostgreSQL server; `drop()` removes it. */
+export async function throwawayDatabase(baseUrl) {
+  const name = `chatmark_bench_${process.pid}_${Date.now()}`;
+  const admin = new pg.Client({ connectionString: baseUrl });
+  await admin.connect();
+  await admin.query(`create database ${name}`);
+  await admin.end();
+  const u = new URL(baseUrl);
+  u.pathname = `/${name}`;
+  return {
+    url: u.toString(),
+    async drop() {
+      const c = new pg.Client({ connectionString: baseUrl });
+      await c.connect();
+      await c.query(`drop database if exists ${name} with (force)`);
+      await c.end();
+    },
+  };
+}
+
+export async function createSite(server, name) {
+  const res = await fetch(`${server.url}/v1/admin/sites`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${server.adminToken}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ name }),
+  });
+  if (!res.ok) throw new Error(`site create: ${res.status} ${await res.text()}`);
+  return res.json();
+}
