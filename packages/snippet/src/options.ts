@@ -15,8 +15,9 @@ export interface Overrides {
   telegram?: string;
 }
 
-// "+7 (999) 123-45-67, 79990000000" → digits; "@Shop, shop_bot" → lower-case usernames.
-const list = (s: string | undefined, junk: RegExp) => s?.split(',').map((x) => x.replace(junk, '').toLowerCase());
+// "+7 (999) 123-45-67, 79990000000" → digits; "@Shop, shop_bot" → lower-case usernames. An empty
+// attribute counts as absent: [""] would match no number at all and switch tagging off.
+const list = (s: string | undefined, junk: RegExp) => s && s.split(',').map((x) => x.replace(junk, '').toLowerCase());
 
 /** Tagging options: the tag's attributes first, then the site's settings, then the defaults. */
 export const tagOptions = (code: string, o: Overrides, s: Partial<SnippetSettings> = {}): TagOptions => ({
