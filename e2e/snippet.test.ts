@@ -87,7 +87,7 @@ describeBrowser('the snippet against the running collector', () => {
   });
 
   it('stored the session with its source, landing page, screen, OS and language, its page views and the click', async () => {
-    const screen = await page.evaluate(() => ({ w: screen.width, h: screen.height, lang: navigator.language }));
+    const browserSide = await page.evaluate(() => ({ w: window.screen.width, h: window.screen.height, lang: navigator.language }));
     await page.context().close();
     await server.stop();
     const database = await openDatabase({ dataDir: dir.path });
@@ -103,13 +103,13 @@ describeBrowser('the snippet against the running collector', () => {
         medium: 'email',
         campaign: 'spring',
         click_ids: { gclid: 'TeSt123' },
-        screen_width: screen.w,
-        screen_height: screen.h,
+        screen_width: browserSide.w,
+        screen_height: browserSide.h,
         viewport_width: 1280,
         viewport_height: 720,
         os: 'Linux',
         browser: expect.stringMatching(/Chrom/),
-        language: screen.lang,
+        language: browserSide.lang,
         timezone: expect.any(String),
       });
       expect(sessions[0]!.visitor_id).toMatch(/^[0-9A-Z]{32}$/);
