@@ -11,9 +11,15 @@ let options: TagOptions | false;
 // Whether to tag every link now, or only the one being clicked (until the settings are known).
 let eager: unknown;
 
-/** The tagged form of a URL, or null when it is not one to tag (or tagging is off). */
+// Most links on a page are the site's own, often relative, and tagHref spends microseconds on
+// each (a relative URL even costs it a thrown exception). A substring test settles them for
+// almost nothing; it lets through every form tagHref accepts (the hosts and schemes only occur
+// in that spelling, any case).
+const MAYBE_CHAT = /wa\.me|whatsapp|t\.me|telegram|tg:/i;
+
+/** The tagged form of a URL, or a falsy value when it is not one to tag (or tagging is off). */
 export const tag = (href: string, text?: string): string | null | false =>
-  options && ((options.text = text), tagHref(href, options));
+  options && MAYBE_CHAT.test(href) && ((options.text = text), tagHref(href, options));
 
 /** Tags (or restores) one link. Reads attributes only, never layout. */
 export function tagLink(a: unknown, force?: unknown): void {
