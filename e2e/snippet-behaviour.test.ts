@@ -195,7 +195,7 @@ describeBrowser('the snippet in Chromium (stub collector)', () => {
         // the page rewrites a link the snippet has already tagged
         document.getElementById('wa-me')!.setAttribute('href', tg);
         document.getElementById('plain')!.setAttribute('href', wa);
-        // widgets attaching shadow roots after start-up: open and closed
+        // widgets attaching shadow roots after start-up: open ones are tagged, closed ones left alone
         const host = late.appendChild(document.createElement('div'));
         host.attachShadow({ mode: 'open' }).innerHTML = `<a id="shadow-open" href="${wa}">open</a>`;
         const closedHost = late.appendChild(document.createElement('div'));
@@ -215,7 +215,7 @@ describeBrowser('the snippet in Chromium (stub collector)', () => {
           closed: (window as unknown as { closedRoot: ShadowRoot }).closedRoot.querySelector('a')!.getAttribute('href'),
         })),
       )
-      .toEqual({ late: tagHref(wa, o), changed: tagHref(tg, o), plain: tagHref(wa, o), open: tagHref(wa, o), closed: tagHref(tg, o) });
+      .toEqual({ late: tagHref(wa, o), changed: tagHref(tg, o), plain: tagHref(wa, o), open: tagHref(wa, o), closed: tg });
 
     // a link the page moves back off messengers is left as the page set it
     await p.evaluate(() => document.getElementById('plain')!.setAttribute('href', '/contacts'));
@@ -307,6 +307,22 @@ describeBrowser('the snippet in Chromium (stub collector)', () => {
     await p.waitForTimeout(300);
     expect(await hrefs(p)).toEqual(originals);
     expect(collector.hits.map((h) => h.t)).toEqual(['pv']);
+  });
+
+  it('an opt-out in one tab silences the next SPA page view of another', async () => {
+    pages.set('*', { html: page() });
+    const a = await open('/tab-a');
+    const b = await a.context().newPage();
+    watch(b);
+    await b.goto(site.url + '/tab-b');
+    await b.waitForFunction(() => (window as { chatmark?: unknown }).chatmark);
+    await expect.poll(() => hrefs(a)).not.toEqual(originals);
+    await expect.poll(() => collector.of('pv').length).toBe(2);
+    await b.evaluate(() => (window as unknown as { chatmark: { optOut(): void } }).chatmark.optOut());
+    await a.evaluate(() => history.pushState({}, '', '/tab-a/next'));
+    await expect.poll(() => hrefs(a)).toEqual(originals);
+    expect(await code(a)).toBe('');
+    expect(collector.of('pv')).toHaveLength(2);
   });
 
   it('honours Global Privacy Control and Do Not Track only with data-respect-dnt', async () => {

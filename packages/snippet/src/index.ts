@@ -69,8 +69,9 @@ function start() {
     const p = location.pathname + location.search;
     if (!off && p != path) {
       path = p;
-      // Another tab may have moved the session on since this page loaded.
+      // Another tab may have moved the session on, or opted out, since this page loaded.
       s = load(key, s);
+      off = s.o;
       rollSession(s, Date.now(), location, document.referrer);
       apply();
       emit('pv');

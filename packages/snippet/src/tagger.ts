@@ -38,12 +38,15 @@ export function tagLink(a: unknown, force?: unknown): void {
 
 const observer = new MutationObserver(
   safe((records: MutationRecord[]) => {
-    if (eager)
+    if (eager) {
       for (const r of records) {
         // an href that changed, or (harmlessly) the parent of added nodes
         tagLink(r.target);
         r.addedNodes.forEach(scan);
       }
+      // Only our own href changes have been queued meanwhile.
+      observer.takeRecords();
+    }
   }),
 );
 
@@ -81,15 +84,16 @@ export function retag(o: TagOptions | false, now: unknown): void {
 }
 
 // A shadow root attached after start-up (a component defined after this script ran, a lazy
-// widget) changes nothing in the light DOM, so it is caught where it is made. This also reaches
-// closed roots: a chat button inside a closed widget is still the site's own link.
+// widget) changes nothing in the light DOM, so it is caught where it is made. Open roots only:
+// a closed one could be watched from here but never found again by scan(), so its links would
+// keep a stale code when the code or the settings change.
 export function watchShadowRoots(): void {
   const proto = Element.prototype;
   const attach = proto.attachShadow;
   proto.attachShadow = function (this: Element, init: ShadowRootInit) {
     // The page's own errors from attachShadow stay the page's.
     const root = attach.call(this, init);
-    safe(watch)(root);
+    if (init.mode == 'open') safe(watch)(root);
     return root;
   };
 }
