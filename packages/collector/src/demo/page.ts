@@ -41,7 +41,11 @@ export function demoPage(d: DemoPageInput): string {
       <a class="wa" id="wa-api" href="https://api.whatsapp.com/send/?phone=${wa}&amp;type=phone_number&amp;app_absent=0">api.whatsapp.com</a>
       <a class="wa" id="wa-app" href="whatsapp://send?phone=${wa}">WhatsApp app</a>
       <a class="wa" id="wa-preset" href="https://wa.me/${wa}" data-chatmark-text="I want the spring bouquet">Spring bouquet</a>
+      <a class="wa" id="wa-web" href="https://web.whatsapp.com/send?phone=${wa}">WhatsApp Web</a>
+      <a class="wa" id="wa-any" href="https://wa.me/?text=${encodeURIComponent('Look at these flowers!')}">Send to a friend</a>
     </div>
+    <p>Left alone: <a id="wa-qr" href="https://wa.me/message/ABCDEFGHIJKL1">a QR short link</a> (its message is stored by WhatsApp)
+      and <a id="wa-ignored" href="https://wa.me/${wa}" data-chatmark-ignore>a link marked <code>data-chatmark-ignore</code></a>.</p>
   </section>
   <section class="card">
     <h2>Or in Telegram</h2>
@@ -49,6 +53,7 @@ export function demoPage(d: DemoPageInput): string {
       <a class="tg" id="tg-bot" href="https://t.me/${bot}">Our bot</a>
       <a class="tg" id="tg-user" href="https://t.me/${user}">Write to the shop</a>
       <a class="tg" id="tg-app" href="tg://resolve?domain=${user}">Telegram app</a>
+      <a class="tg" id="tg-text" href="https://telegram.me/${user}?text=${encodeURIComponent('Do you deliver on Sundays?')}">Ask about delivery</a>
     </div>
   </section>
   <section class="card">
