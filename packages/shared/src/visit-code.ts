@@ -85,7 +85,8 @@ function buildCharMap(): Record<string, string> {
 // to a code (a Latin letter, a Cyrillic "б", an accent, a digit) makes it part of a longer word.
 // Variation selectors and enclosing marks are left out because they belong to emoji ("❤️",
 // keycap "1️⃣"), which people put right next to a code.
-const WORD = /(?:(?![\uFE00-\uFE0F])[\p{L}\p{N}\p{Mn}\p{Mc}])+/gu;
+// A keycap emoji (1️⃣ = '1' + VS16 + U+20E3) glued to a code is a picture, not a digit of it.
+const WORD = /(?:(?![\uFE00-\uFE0F])(?![0-9#*]\uFE0F?\u20E3)[\p{L}\p{N}\p{Mn}\p{Mc}])+/gu;
 
 // People split long codes like phone numbers ("K7M2 XQ9P", "K7M-2XQ-9P"). Only one separator
 // character may sit between two groups, and one code may use only one kind of separator, which

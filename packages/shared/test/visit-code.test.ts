@@ -367,3 +367,12 @@ describe('false positives', () => {
     expect(hits / n).toBeLessThan(1 / 1000);
   });
 });
+
+describe('keycap emoji next to a code', () => {
+  it('finds a code with a keycap emoji glued after it, and still rejects a digit glued on', () => {
+    const code = makeCode();
+    expect(findCodes(`Номер обращения: ${code}1️⃣`)).toEqual([code]);
+    expect(findCodes(`${code}#️⃣ ok`)).toEqual([code]);
+    expect(findCodes(`${code}1`)).toEqual([]);
+  });
+});
