@@ -25,6 +25,8 @@ export interface Config {
   ingestMaxQueue: number;
   /** flushes in flight at once on PostgreSQL (the embedded database always takes one) */
   ingestConcurrency: number;
+  /** a contact's messages within this of the dialog's last one count on the same inquiry */
+  dialogTimeoutMs: number;
 }
 
 /** Every bad value at once, one line each, so a misconfigured deployment is fixed in one go. */
@@ -91,6 +93,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const ingestBatchMs = int('INGEST_BATCH_MS', 2, 0, 1_000);
   const ingestMaxQueue = int('INGEST_MAX_QUEUE', 20_000, 1, 1_000_000);
   const ingestConcurrency = int('INGEST_CONCURRENCY', 4, 1, 64);
+  const dialogRaw = value('DIALOG_TIMEOUT') ?? '7d';
+  const dialogTimeoutMs = parseDuration(dialogRaw);
+  if (dialogTimeoutMs === null || dialogTimeoutMs < 60_000) problems.push(`DIALOG_TIMEOUT must be a duration of at least a minute like 7d, 36h or 90m, got "${dialogRaw}"`);
 
   const trustProxy = parseTrustProxy(value('TRUST_PROXY'), problems);
 
@@ -112,6 +117,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     ingestBatchMs,
     ingestMaxQueue,
     ingestConcurrency,
+    dialogTimeoutMs: dialogTimeoutMs ?? 0,
   };
 }
 
@@ -123,4 +129,12 @@ function parseTrustProxy(raw: string | undefined, problems: string[]): Config['t
   if (list.every((s) => /^[0-9a-f.:]+(\/\d{1,3})?$/i.test(s))) return list;
   problems.push(`TRUST_PROXY must be true, false, a hop count, or comma-separated addresses/CIDRs, got "${raw}"`);
   return false;
+}
+
+const UNIT_MS: Record<string, number> = { s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+
+/** "7d", "36h", "90m", "45s", or plain seconds. */
+export function parseDuration(raw: string): number | null {
+  const m = /^(\d+)\s*([smhd]?)$/i.exec(raw.trim());
+  return m ? Number(m[1]) * UNIT_MS[(m[2] || 's').toLowerCase()]! : null;
 }

@@ -4,6 +4,7 @@ import { migrate, readMigrations } from '../db/migrate.ts';
 import { MIGRATIONS_DIR } from '../paths.ts';
 import { requireAdmin } from './auth.ts';
 import { createApiKey, createSite, listSites, validateSiteInput } from './sites.ts';
+import { createChannel, listChannels, MESSENGERS, PROVIDERS, type ChannelInput } from './channels.ts';
 
 export interface AdminRouteOptions {
   database: Database;
@@ -71,6 +72,37 @@ export async function adminRoutes(app: FastifyInstance, opts: AdminRouteOptions)
       return reply.code(201).send(await createApiKey(database.db, site, name));
     },
   );
+
+  app.post(
+    '/v1/admin/sites/:site/channels',
+    {
+      schema: {
+        params: { type: 'object', properties: { site: { type: 'string', maxLength: 64 } }, required: ['site'] },
+        body: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['kind', 'provider', 'address'],
+          properties: {
+            kind: { type: 'string', enum: [...MESSENGERS] },
+            provider: { type: 'string', enum: [...PROVIDERS] },
+            address: { type: 'string', minLength: 1, maxLength: 64 },
+            secret: { type: 'string', maxLength: 256 },
+            verify_token: { type: 'string', maxLength: 256 },
+          },
+        },
+      },
+    },
+    async (req, reply) => {
+      const { site } = req.params as { site: string };
+      const b = req.body as Omit<ChannelInput, 'site' | 'verifyToken'> & { verify_token?: string };
+      const input: ChannelInput = { site, kind: b.kind, provider: b.provider, address: b.address, secret: b.secret, verifyToken: b.verify_token };
+      return reply.code(201).send(await createChannel(database.db, input, config.publicUrl));
+    },
+  );
+
+  app.get('/v1/admin/sites/:site/channels', async (req) => ({
+    channels: await listChannels(database.db, (req.params as { site: string }).site, config.publicUrl),
+  }));
 
   app.post('/v1/admin/migrate', async () => ({ applied: await migrate(database, readMigrations(MIGRATIONS_DIR)) }));
 }

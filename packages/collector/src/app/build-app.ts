@@ -2,15 +2,17 @@ import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastif
 import type { Config } from '../config.ts';
 import type { Database } from '../db/open.ts';
 import { adminRoutes } from '../admin/routes.ts';
-import { demoRoutes } from '../demo/routes.ts';
+import { demoRoutes, demoSimulateRoute } from '../demo/routes.ts';
 import { snippetRoutes } from '../ingest/snippet-route.ts';
 import { ingestRoutes, type IngestConfig } from '../ingest/routes.ts';
+import { inboundRoutes } from '../inbound/routes.ts';
+import { queryRoutes } from '../query/routes.ts';
 import { errorHandler, notFoundHandler } from './errors.ts';
 import { healthRoutes } from './health.ts';
 import { validatorCompiler } from './validation.ts';
 
 export interface AppDeps {
-  config: Pick<Config, 'publicUrl' | 'trustProxy'> & IngestConfig;
+  config: Pick<Config, 'publicUrl' | 'trustProxy' | 'dialogTimeoutMs'> & IngestConfig;
   database: Database;
   adminToken: string;
   logger?: FastifyServerOptions['logger'];
@@ -37,6 +39,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(snippetRoutes);
   await app.register(ingestRoutes, { database, config: deps.config });
   await app.register(demoRoutes, { database });
+  await app.register(demoSimulateRoute, { database });
+  await app.register(inboundRoutes, { database, config: deps.config, inbound: { dialogTimeoutMs: deps.config.dialogTimeoutMs } });
+  await app.register(queryRoutes, { database, adminToken: deps.adminToken });
   await app.register(adminRoutes, { database, adminToken: deps.adminToken, config: deps.config });
   return app;
 }

@@ -4,6 +4,7 @@ import { migrate, readMigrations } from '../db/migrate.ts';
 import { MIGRATIONS_DIR } from '../paths.ts';
 import { createApiKey, createSite, listSites, validateSiteInput, type CreatedSite, type SiteView } from '../admin/sites.ts';
 import { readSavedAdminToken } from '../admin/admin-token.ts';
+import { createChannel, listChannels, type ChannelInput, type ChannelView, type CreatedChannel } from '../admin/channels.ts';
 import { readDataDirLock } from '../db/data-dir-lock.ts';
 import { findRunningServer } from './server-file.ts';
 
@@ -13,6 +14,8 @@ export interface AdminClient {
   createSite(input: { name: string; domains: string[]; timezone?: string }): Promise<CreatedSite>;
   listSites(): Promise<{ sites: SiteView[] }>;
   createKey(site: string, name?: string): Promise<{ api_key: string }>;
+  createChannel(input: ChannelInput): Promise<CreatedChannel>;
+  listChannels(site: string): Promise<{ channels: ChannelView[] }>;
   close(): Promise<void>;
 }
 
@@ -69,6 +72,14 @@ function directAdmin(database: Database, publicUrl: string): AdminClient {
       await ensureSchema();
       return createApiKey(database.db, site, name);
     },
+    async createChannel(input) {
+      await ensureSchema();
+      return createChannel(database.db, input, publicUrl);
+    },
+    async listChannels(site) {
+      await ensureSchema();
+      return { channels: await listChannels(database.db, site, publicUrl) };
+    },
     close: () => database.close(),
   };
 }
@@ -94,6 +105,9 @@ function httpAdmin(baseUrl: string, token: string): AdminClient {
     createSite: (input) => call('POST', '/v1/admin/sites', input),
     listSites: () => call('GET', '/v1/admin/sites'),
     createKey: (site, name) => call('POST', `/v1/admin/sites/${encodeURIComponent(site)}/keys`, name ? { name } : {}),
+    createChannel: ({ site, verifyToken, ...rest }) =>
+      call('POST', `/v1/admin/sites/${encodeURIComponent(site)}/channels`, { ...rest, ...(verifyToken ? { verify_token: verifyToken } : {}) }),
+    listChannels: (site) => call('GET', `/v1/admin/sites/${encodeURIComponent(site)}/channels`),
     close: async () => {},
   };
 }

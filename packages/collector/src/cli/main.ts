@@ -10,6 +10,9 @@ const USAGE = `usage: chatmark [command] [options]
   site create --name N --domain D [--domain D2] [--timezone Europe/Moscow] [--json]
   site list [--json]
   key create --site ID [--name N] [--json]
+  channel create --site ID --kind whatsapp|telegram --provider meta|twilio|telegram|generic|green-api|waha|wazzup
+                 --address NUMBER_OR_USERNAME [--secret S] [--verify-token T] [--json]
+  channel list --site ID [--json]
 
 The database: DATABASE_URL when set, else the embedded one under DATA_DIR (default ./.chatmark/data).`;
 
@@ -61,6 +64,40 @@ const COMMANDS: Record<string, Command> = {
     async run(admin, v) {
       const r = await admin.createKey(v.site as string, v.name as string | undefined);
       return { json: r, text: `API key: ${r.api_key}  (shown once)` };
+    },
+  },
+  'channel create': {
+    options: {
+      ...JSON_FLAG,
+      site: { type: 'string' },
+      kind: { type: 'string' },
+      provider: { type: 'string' },
+      address: { type: 'string' },
+      secret: { type: 'string' },
+      'verify-token': { type: 'string' },
+    },
+    required: ['site', 'kind', 'provider', 'address'],
+    async run(admin, v) {
+      const r = await admin.createChannel({
+        site: v.site as string,
+        kind: v.kind as string,
+        provider: v.provider as string,
+        address: v.address as string,
+        secret: v.secret as string | undefined,
+        verifyToken: v['verify-token'] as string | undefined,
+      });
+      const lines = [`channel ${r.id} created`, `  webhook URL:  ${r.webhook_url}`, `  secret:       ${r.secret}  (shown once)`];
+      if (r.verify_token) lines.push(`  verify token: ${r.verify_token}`);
+      return { json: r, text: lines.join('\n') };
+    },
+  },
+  'channel list': {
+    options: { ...JSON_FLAG, site: { type: 'string' } },
+    required: ['site'],
+    async run(admin, v) {
+      const r = await admin.listChannels(v.site as string);
+      const lines = r.channels.map((c) => `${c.id}\t${c.kind}\t${c.provider}\t${c.address}\t${c.webhook_url}`);
+      return { json: r, text: lines.length ? ['id\tkind\tprovider\taddress\twebhook URL', ...lines].join('\n') : 'no channels yet' };
     },
   },
 };

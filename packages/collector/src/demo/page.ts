@@ -61,6 +61,13 @@ export function demoPage(d: DemoPageInput): string {
     <p>Visit code: <code id="visit-code">…</code></p>
     <p>Link hrefs are rewritten in place: hover a button to see its message.</p>
   </section>
+  <section class="card">
+    <h2>Try it without a messenger</h2>
+    <p>Send the message the first WhatsApp button prepares, as if you had written it in WhatsApp. It goes
+    through the demo site's webhook channel like a real platform's delivery.</p>
+    <p><button id="simulate" type="button">Simulate the message</button></p>
+    <pre id="simulate-result" hidden></pre>
+  </section>
   <footer>Served by Chatmark at <code>/demo</code> for the demo site <code>${esc(d.siteKey)}</code>.</footer>
 </main>
 <script async src="/s.js" data-site="${esc(d.siteKey)}"></script>
@@ -77,5 +84,23 @@ export const demoScript = `(function () {
     var c = window.chatmark && window.chatmark.code && window.chatmark.code();
     if (c || ++n > 100) { clearInterval(t); document.getElementById('visit-code').textContent = c || 'not available'; }
   }, 100);
+  // One pretend customer per browser, so a second simulated visit shows up as a repeat inquiry.
+  var who = localStorage.getItem('chatmark-demo-contact');
+  if (!who) { who = 'demo-' + Math.random().toString(36).slice(2, 12); localStorage.setItem('chatmark-demo-contact', who); }
+  var out = document.getElementById('simulate-result');
+  document.getElementById('simulate').addEventListener('click', function () {
+    var text = new URL(document.getElementById('wa-me').href).searchParams.get('text') || '';
+    fetch('/demo/simulate', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ text: text, contact: who }) })
+      .then(function (r) { return r.json(); })
+      .then(function (j) {
+        out.hidden = false;
+        var i = j.inquiry;
+        out.textContent = i
+          ? 'Inquiry #' + i.id + ' (' + i.type + '), matched by ' + i.match.method + '\n' +
+            'source: ' + (i.session ? [i.session.source, i.session.medium, i.session.campaign].join(' / ') : '-') + '\n' +
+            'page: ' + (i.page.url || '-') + '\nmessages: ' + i.message_count
+          : (j.message || 'not recorded');
+      });
+  });
 })();
 `;

@@ -1,6 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 import type { DB, Site } from '../db/schema.ts';
 import { createSite } from '../admin/sites.ts';
+import { createChannel } from '../admin/channels.ts';
 
 export const DEMO = {
   name: 'Demo: Florista',
@@ -21,7 +22,10 @@ export async function findDemoSite(db: Kysely<DB>): Promise<Site | undefined> {
 /** Creates the demo site once; later starts find it. Returns it either way. */
 export async function ensureDemoSite(db: Kysely<DB>, publicUrl: string): Promise<{ site: Site; created: boolean }> {
   const existing = await findDemoSite(db);
-  if (existing) return { site: existing, created: false };
+  if (existing) {
+    await ensureDemoChannel(db, existing, publicUrl);
+    return { site: existing, created: false };
+  }
   await createSite(
     db,
     {
@@ -34,5 +38,24 @@ export async function ensureDemoSite(db: Kysely<DB>, publicUrl: string): Promise
   );
   const site = await findDemoSite(db);
   if (!site) throw new Error('the demo site was not created');
+  await ensureDemoChannel(db, site, publicUrl);
   return { site, created: true };
+}
+
+/** The demo's WhatsApp number arrives through a generic channel, so the page can simulate a message. */
+export async function findDemoChannel(db: Kysely<DB>, siteId: number) {
+  return db
+    .selectFrom('channels')
+    .selectAll()
+    .where('site_id', '=', siteId)
+    .where('provider', '=', 'generic')
+    .where('kind', '=', 'whatsapp')
+    .where('disabled_at', 'is', null)
+    .orderBy('created_at')
+    .executeTakeFirst();
+}
+
+async function ensureDemoChannel(db: Kysely<DB>, site: Site, publicUrl: string) {
+  if (await findDemoChannel(db, site.id)) return;
+  await createChannel(db, { site: String(site.id), kind: 'whatsapp', provider: 'generic', address: DEMO.whatsapp }, publicUrl);
 }
