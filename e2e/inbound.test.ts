@@ -42,7 +42,7 @@ describeBrowser('a WhatsApp inquiry from a tagged link, end to end', () => {
     const context = await browser.newContext({ viewport: { width: 1280, height: 720 } });
     const page = await context.newPage();
     await page.goto(`${server.url}/demo?${query}`, { referer: 'https://www.google.com/' });
-    await page.waitForFunction(() => new URL((document.getElementById('wa-me') as HTMLAnchorElement).href).searchParams.get('text')?.match(/[0-9A-Z]{8}$/));
+    await page.waitForFunction(() => /[0-9A-Z]{8}$/.test(new URL((document.getElementById('wa-me') as HTMLAnchorElement).href).searchParams.get('text') ?? ''), undefined, { polling: 100 });
     const text = await page.evaluate(() => new URL((document.getElementById('wa-me') as HTMLAnchorElement).href).searchParams.get('text')!);
     const screen = await page.evaluate(() => `${window.screen.width}x${window.screen.height}`);
     const code = await page.evaluate(() => (window as unknown as { chatmark: { code(): string } }).chatmark.code());
@@ -97,7 +97,7 @@ describeBrowser('a WhatsApp inquiry from a tagged link, end to end', () => {
   it('the demo page’s “simulate the message” delivers through the demo channel', async () => {
     const page = await browser.newPage();
     await page.goto(`${server.url}/demo?utm_source=newsletter&utm_medium=email`);
-    await page.waitForFunction(() => /[0-9A-Z]{8}$/.test(new URL((document.getElementById('wa-me') as HTMLAnchorElement).href).searchParams.get('text') ?? ''));
+    await page.waitForFunction(() => /[0-9A-Z]{8}$/.test(new URL((document.getElementById('wa-me') as HTMLAnchorElement).href).searchParams.get('text') ?? ''), undefined, { polling: 100 });
     await page.click('#simulate');
     await page.waitForSelector('#simulate-result:not([hidden])');
     const result = await page.textContent('#simulate-result');

@@ -96,9 +96,9 @@ export const demoScript = `(function () {
         out.hidden = false;
         var i = j.inquiry;
         out.textContent = i
-          ? 'Inquiry #' + i.id + ' (' + i.type + '), matched by ' + i.match.method + '\n' +
-            'source: ' + (i.session ? [i.session.source, i.session.medium, i.session.campaign].join(' / ') : '-') + '\n' +
-            'page: ' + (i.page.url || '-') + '\nmessages: ' + i.message_count
+          ? 'Inquiry #' + i.id + ' (' + i.type + '), matched by ' + i.match.method + '\\n' +
+            'source: ' + (i.session ? [i.session.source, i.session.medium, i.session.campaign].join(' / ') : '-') + '\\n' +
+            'page: ' + (i.page.url || '-') + '\\nmessages: ' + i.message_count
           : (j.message || 'not recorded');
       });
   });
