@@ -60,6 +60,28 @@ describe.each(DATABASE_KINDS)('chatmark commands on %s', (kind) => {
 
     const text = await runCliAsync(['site', 'list'], env);
     expect(text.stdout).toContain(site.key);
+
+    const tg = await runCliAsync(['channel', 'create', '--site', String(site.id), '--kind', 'telegram', '--provider', 'telegram', '--address', '@Shop_Bot', '--json'], env);
+    expect(tg.status, tg.stderr).toBe(0);
+    const channel = JSON.parse(tg.stdout);
+    expect(Object.keys(channel).sort()).toEqual(['id', 'secret', 'webhook_url']);
+    expect(channel.webhook_url).toBe(`https://cm.example.org/v1/webhooks/telegram/${channel.id}`);
+    expect(channel.secret).toMatch(/^[A-Za-z0-9_-]{16,256}$/);
+
+    const meta = await runCliAsync(['channel', 'create', '--site', site.key, '--kind', 'whatsapp', '--provider', 'meta', '--address', '+7 (999) 123-45-67', '--secret', 'app-secret-from-meta', '--json'], env);
+    expect(meta.status, meta.stderr).toBe(0);
+    expect(JSON.parse(meta.stdout)).toMatchObject({ secret: 'app-secret-from-meta', verify_token: expect.any(String) });
+
+    const noSecret = await runCliAsync(['channel', 'create', '--site', site.key, '--kind', 'whatsapp', '--provider', 'twilio', '--address', '79991234567', '--json'], env);
+    expect(noSecret.status).toBe(1);
+    expectOneLineError(noSecret.stderr, /--secret is required for twilio/);
+
+    const listedChannels = await runCliAsync(['channel', 'list', '--site', String(site.id), '--json'], env);
+    const { channels } = JSON.parse(listedChannels.stdout);
+    expect(channels.map((c: { address: string }) => c.address).sort()).toEqual(['79991234567', 'shop_bot']);
+    // Secrets are shown once, at creation, and never again.
+    expect(listedChannels.stdout).not.toContain(channel.secret);
+    expect(listedChannels.stdout).not.toContain('app-secret-from-meta');
   });
 
   it('reports bad values as one line with exit 1', async () => {
