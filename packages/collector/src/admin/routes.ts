@@ -3,7 +3,7 @@ import type { Database } from '../db/open.ts';
 import { migrate, readMigrations } from '../db/migrate.ts';
 import { MIGRATIONS_DIR } from '../paths.ts';
 import { requireAdmin } from './auth.ts';
-import { createApiKey, createSite, listSites, validateSiteInput } from './sites.ts';
+import { createApiKey, createSite, listSites, updateSite, validateSiteInput } from './sites.ts';
 import { createChannel, listChannels, MESSENGERS, PROVIDERS, type ChannelInput } from './channels.ts';
 
 export interface AdminRouteOptions {
@@ -57,6 +57,26 @@ export async function adminRoutes(app: FastifyInstance, opts: AdminRouteOptions)
   );
 
   app.get('/v1/admin/sites', async () => ({ sites: await listSites(database.db, config.publicUrl) }));
+
+  app.patch(
+    '/v1/admin/sites/:site',
+    {
+      schema: {
+        params: { type: 'object', properties: { site: { type: 'string', maxLength: 64 } }, required: ['site'] },
+        body: {
+          type: 'object',
+          additionalProperties: false,
+          properties: {
+            name: { type: 'string', minLength: 1, maxLength: 200 },
+            domains: { type: 'array', items: { type: 'string', maxLength: 300 }, maxItems: 100 },
+            timezone: { type: 'string', maxLength: 64 },
+            settings: { type: 'object' },
+          },
+        },
+      },
+    },
+    async (req) => updateSite(database.db, (req.params as { site: string }).site, req.body as Record<string, never>, config.publicUrl),
+  );
 
   app.post(
     '/v1/admin/sites/:site/keys',

@@ -16,6 +16,7 @@ export interface SiteView {
   name: string;
   domains: string[];
   timezone: string;
+  settings: SiteSettings;
   created_at: string;
   snippet: string;
 }
@@ -96,6 +97,7 @@ export function toView(s: Site, publicUrl: string): SiteView {
     name: s.name,
     domains: s.domains,
     timezone: s.timezone,
+    settings: s.settings,
     created_at: s.created_at.toISOString(),
     snippet: snippetTag(publicUrl, s.key),
   };
@@ -118,4 +120,61 @@ async function insertApiKey(db: Kysely<DB>, siteId: number, name: string | null)
   const key = newSecret('cmk_');
   await db.insertInto('api_keys').values({ site_id: siteId, hash: sha256(key), prefix: key.slice(0, 8), name }).execute();
   return key;
+}
+
+/** Validates the settings a site owner may change; unknown keys are refused. */
+export function validateSettings(raw: Record<string, unknown>): SiteSettings {
+  const out: SiteSettings = {};
+  const bad = (m: string) => new HttpError(400, 'bad_request', m);
+  for (const [k, v] of Object.entries(raw)) {
+    switch (k) {
+      case 'language':
+        if (typeof v !== 'string' || !/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})?$/.test(v)) throw bad('language must be a tag like ru, en or pt-BR');
+        out.language = v;
+        break;
+      case 'template':
+        if (typeof v !== 'string' || !v.includes('{code}') || v.length > 500) throw bad('template must contain {code} and be at most 500 characters');
+        out.template = v;
+        break;
+      case 'numbers': {
+        const list = Array.isArray(v) ? v.map((n) => String(n).replace(/[\s()+.-]/g, '')) : null;
+        if (!list || list.some((n) => !/^\d{8,15}$/.test(n))) throw bad('numbers must be phone numbers in international format');
+        out.numbers = list;
+        break;
+      }
+      case 'telegram':
+      case 'bots': {
+        const list = Array.isArray(v) ? v.map((u) => String(u).replace(/^@/, '').toLowerCase()) : null;
+        if (!list || list.some((u) => !/^[a-z][a-z0-9_]{3,31}$/.test(u))) throw bad(`${k} must be Telegram usernames`);
+        out[k] = list;
+        break;
+      }
+      case 'store_text':
+        if (typeof v !== 'boolean') throw bad('store_text must be true or false');
+        out.store_text = v;
+        break;
+      default:
+        throw bad(`unknown setting "${k}"`);
+    }
+  }
+  return out;
+}
+
+/** Changes a site; settings are merged into what the site has. */
+export async function updateSite(db: Kysely<DB>, ref: string, patch: { name?: unknown; domains?: unknown; timezone?: unknown; settings?: Record<string, unknown> }, publicUrl: string): Promise<SiteView> {
+  const site = await findSite(db, ref);
+  if (!site) throw new HttpError(404, 'not_found', `site ${ref} not found`);
+  const merged = validateSiteInput({
+    name: patch.name ?? site.name,
+    domains: patch.domains ?? site.domains,
+    timezone: patch.timezone ?? site.timezone,
+  });
+  const settings = { ...site.settings, ...validateSettings(patch.settings ?? {}) };
+  const row = await db
+    .updateTable('sites')
+    .set({ name: merged.name, domains: merged.domains, timezone: merged.timezone, settings })
+    .where('id', '=', site.id)
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  return toView(row, publicUrl);
 }

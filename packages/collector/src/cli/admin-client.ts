@@ -2,17 +2,25 @@ import type { Config } from '../config.ts';
 import { openDatabase, type Database } from '../db/open.ts';
 import { migrate, readMigrations } from '../db/migrate.ts';
 import { MIGRATIONS_DIR } from '../paths.ts';
-import { createApiKey, createSite, listSites, validateSiteInput, type CreatedSite, type SiteView } from '../admin/sites.ts';
+import { createApiKey, createSite, listSites, updateSite, validateSiteInput, type CreatedSite, type SiteView } from '../admin/sites.ts';
 import { readSavedAdminToken } from '../admin/admin-token.ts';
 import { createChannel, listChannels, type ChannelInput, type ChannelView, type CreatedChannel } from '../admin/channels.ts';
 import { readDataDirLock } from '../db/data-dir-lock.ts';
 import { findRunningServer } from './server-file.ts';
+
+export interface SiteUpdate {
+  name?: string;
+  domains?: string[];
+  timezone?: string;
+  settings?: Record<string, unknown>;
+}
 
 /** What the `chatmark` command can ask of an installation, wherever the database is. */
 export interface AdminClient {
   migrate(): Promise<{ applied: string[] }>;
   createSite(input: { name: string; domains: string[]; timezone?: string }): Promise<CreatedSite>;
   listSites(): Promise<{ sites: SiteView[] }>;
+  updateSite(site: string, patch: SiteUpdate): Promise<SiteView>;
   createKey(site: string, name?: string): Promise<{ api_key: string }>;
   createChannel(input: ChannelInput): Promise<CreatedChannel>;
   listChannels(site: string): Promise<{ channels: ChannelView[] }>;
@@ -68,6 +76,10 @@ function directAdmin(database: Database, publicUrl: string): AdminClient {
       await ensureSchema();
       return { sites: await listSites(database.db, publicUrl) };
     },
+    async updateSite(site, patch) {
+      await ensureSchema();
+      return updateSite(database.db, site, patch, publicUrl);
+    },
     async createKey(site, name) {
       await ensureSchema();
       return createApiKey(database.db, site, name);
@@ -104,6 +116,7 @@ function httpAdmin(baseUrl: string, token: string): AdminClient {
     migrate: () => call('POST', '/v1/admin/migrate'),
     createSite: (input) => call('POST', '/v1/admin/sites', input),
     listSites: () => call('GET', '/v1/admin/sites'),
+    updateSite: (site, patch) => call('PATCH', `/v1/admin/sites/${encodeURIComponent(site)}`, patch),
     createKey: (site, name) => call('POST', `/v1/admin/sites/${encodeURIComponent(site)}/keys`, name ? { name } : {}),
     createChannel: ({ site, verifyToken, ...rest }) =>
       call('POST', `/v1/admin/sites/${encodeURIComponent(site)}/channels`, { ...rest, ...(verifyToken ? { verify_token: verifyToken } : {}) }),

@@ -9,6 +9,8 @@ const USAGE = `usage: chatmark [command] [options]
   migrate [--json]                        apply pending database migrations
   site create --name N --domain D [--domain D2] [--timezone Europe/Moscow] [--json]
   site list [--json]
+  site update --site ID [--name N] [--domain D]... [--timezone TZ] [--language ru] [--template T]
+              [--number N]... [--telegram USER]... [--bot USER]... [--store-text true|false] [--json]
   key create --site ID [--name N] [--json]
   channel create --site ID --kind whatsapp|telegram --provider meta|twilio|telegram|generic|green-api|waha|wazzup
                  --address NUMBER_OR_USERNAME [--secret S] [--verify-token T] [--json]
@@ -56,6 +58,42 @@ const COMMANDS: Record<string, Command> = {
       const r = await admin.listSites();
       const lines = r.sites.map((s) => `${s.id}\t${s.key}\t${s.name}\t${s.domains.join(',') || '-'}\t${s.timezone}`);
       return { json: r, text: lines.length ? ['id\tkey\tname\tdomains\ttimezone', ...lines].join('\n') : 'no sites yet' };
+    },
+  },
+  'site update': {
+    options: {
+      ...JSON_FLAG,
+      site: { type: 'string' },
+      name: { type: 'string' },
+      domain: { type: 'string', multiple: true },
+      timezone: { type: 'string' },
+      language: { type: 'string' },
+      template: { type: 'string' },
+      number: { type: 'string', multiple: true },
+      telegram: { type: 'string', multiple: true },
+      bot: { type: 'string', multiple: true },
+      'store-text': { type: 'string' },
+    },
+    required: ['site'],
+    async run(admin, v) {
+      const settings: Record<string, unknown> = {};
+      if (v.language !== undefined) settings.language = v.language;
+      // A shell passes "\n" literally; templates are written on one line.
+      if (v.template !== undefined) settings.template = String(v.template).replace(/\\n/g, '\n');
+      if (v.number !== undefined) settings.numbers = v.number;
+      if (v.telegram !== undefined) settings.telegram = v.telegram;
+      if (v.bot !== undefined) settings.bots = v.bot;
+      if (v['store-text'] !== undefined) {
+        if (v['store-text'] !== 'true' && v['store-text'] !== 'false') throw new UsageError('--store-text takes true or false');
+        settings.store_text = v['store-text'] === 'true';
+      }
+      const r = await admin.updateSite(v.site as string, {
+        ...(v.name !== undefined ? { name: v.name as string } : {}),
+        ...(v.domain !== undefined ? { domains: v.domain as string[] } : {}),
+        ...(v.timezone !== undefined ? { timezone: v.timezone as string } : {}),
+        ...(Object.keys(settings).length ? { settings } : {}),
+      });
+      return { json: r, text: `site ${r.id} updated: ${JSON.stringify({ domains: r.domains, timezone: r.timezone, settings: r.settings })}` };
     },
   },
   'key create': {

@@ -58,6 +58,21 @@ describe.each(DATABASE_KINDS)('the app on %s', (kind) => {
     expect(await t.database.db.selectFrom('api_keys').select('id').where('site_id', '=', site.id).execute()).toHaveLength(2);
   });
 
+  it('updates a site’s domains and settings, merging settings and refusing bad ones', async () => {
+    const created = (await (await fetch(`${base}/v1/admin/sites`, { method: 'POST', headers: admin, body: JSON.stringify({ name: 'Upd' }) })).json()) as { id: number };
+    const patch = (body: unknown) => fetch(`${base}/v1/admin/sites/${created.id}`, { method: 'PATCH', headers: admin, body: JSON.stringify(body) });
+    const first = await patch({ domains: ['upd.example.com'], settings: { language: 'en', numbers: ['+7 999 000-11-22'], store_text: false } });
+    expect(first.status).toBe(200);
+    expect(await first.json()).toMatchObject({ domains: ['upd.example.com'], settings: { language: 'en', numbers: ['79990001122'], store_text: false } });
+    const second = await patch({ settings: { telegram: ['@Upd_Shop'], template: 'Hi! {text} ref {code}' } });
+    expect(await second.json()).toMatchObject({ settings: { language: 'en', numbers: ['79990001122'], store_text: false, telegram: ['upd_shop'], template: 'Hi! {text} ref {code}' } });
+    for (const bad of [{ settings: { colour: 'red' } }, { settings: { template: 'no code here' } }, { settings: { store_text: 'no' } }, { settings: { numbers: ['12'] } }, { timezone: 'Nowhere/Atlantis' }]) {
+      const res = await patch(bad);
+      expect(res.status).toBe(400);
+      expect(await res.json()).toMatchObject({ error: 'bad_request' });
+    }
+  });
+
   it.each([
     ['no token', {}, 401, 'unauthorized'],
     ['a wrong token', { authorization: 'Bearer nope-nope-nope-nope' }, 401, 'unauthorized'],
