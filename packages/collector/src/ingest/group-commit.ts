@@ -5,8 +5,8 @@
  * so the HTTP layer can answer 503 instead of piling up memory.
  */
 export interface GroupCommitOptions<T, R> {
-  /** writes a batch in one transaction; returns one result per item, in order */
-  flush(items: T[]): Promise<R[]>;
+  /** writes a batch; returns one result per item, in order: an Error fails that item alone */
+  flush(items: T[]): Promise<Array<R | Error>>;
   /** most items in one flush */
   maxBatch: number;
   /** how long a lone item may wait for company when nothing is being flushed */
@@ -78,7 +78,12 @@ export class GroupCommit<T, R> {
     this.opts
       .flush(batch.map((p) => p.item))
       .then(
-        (results) => batch.forEach((p, i) => p.resolve(results[i]!)),
+        (results) =>
+          batch.forEach((p, i) => {
+            const r = results[i]!;
+            if (r instanceof Error) p.reject(r);
+            else p.resolve(r);
+          }),
         (err) => batch.forEach((p) => p.reject(err)),
       )
       .finally(() => {

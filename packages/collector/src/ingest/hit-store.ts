@@ -1,8 +1,8 @@
-import { sql, type Kysely } from 'kysely';
+import { sql, type Kysely, type RawBuilder } from 'kysely';
 import { makeCode } from '@chatmark/shared';
 import type { DB, NewSession } from '../db/schema.ts';
 import { SessionCache, type KnownSession } from './session-cache.ts';
-import { unnestInsert, type Column } from './unnest.ts';
+import { names, unnestInsert, unnestRows, type Column } from './unnest.ts';
 
 /** Session columns taken from the hit that opens the session; ignored for known sessions. */
 export type SessionFields = Omit<NewSession, 'site_id' | 'code' | 'visitor_id' | 'started_at' | 'last_seen_at' | 'client_code'>;
@@ -44,6 +44,9 @@ interface Touch {
 interface Claim {
   item: HitWrite;
   indexes: number[];
+  /** the code the session is written under: the sent one, or a fresh one after a collision */
+  code: string;
+  clientCode: string | null;
 }
 
 // A session's last_seen_at is written at most this often; durations come from the pageviews.
@@ -65,16 +68,13 @@ const CLICK_COLUMNS = [
   ['page_url', 'text'], ['page_path', 'text'], ['page_title', 'text'],
 ] as const;
 const EVENT_COLUMNS = [['site_id', 'int'], ['ts', 'timestamptz'], ['session_code', 'text'], ['name', 'text'], ['props', 'jsonb'], ['page_url', 'text'], ['page_path', 'text']] as const;
-const VISITOR_COLUMNS = [
-  ['site_id', 'int'], ['id', 'text'], ['first_seen_at', 'timestamptz'], ['last_seen_at', 'timestamptz'], ['first_session', 'text'],
-  ['first_traffic_type', 'text'], ['first_source', 'text'], ['first_medium', 'text'], ['first_campaign', 'text'], ['last_session', 'text'],
-  ['last_traffic_type', 'text'], ['last_source', 'text'], ['last_medium', 'text'], ['last_campaign', 'text'], ['sessions', 'int'],
-] as const;
 
 /**
- * Writes batches of hits. A batch whose sessions are all known is one INSERT statement (the
- * common case: a visit's later pageviews and clicks); otherwise one transaction upserts the
- * sessions first. Rows are sorted by key so concurrent batches lock in the same order.
+ * Writes batches of hits, each in one statement: data-modifying CTEs upsert the new sessions and
+ * their visitors, touch known sessions, and append the pageviews, clicks and events, so a batch
+ * costs one round trip and no explicit transaction. Only the rare hit whose code turned out to be
+ * another visitor's takes a second, separate transaction. Rows are sorted by key so concurrent
+ * batches lock in the same order.
  */
 export class HitStore {
   readonly cache = new SessionCache();
@@ -86,7 +86,8 @@ export class HitStore {
     return this.cache.get(SessionCache.key(siteId, code, visitorId)) !== undefined;
   }
 
-  async writeBatch(items: HitWrite[]): Promise<HitWriteResult[]> {
+  /** One result per item: the code it was recorded under, or the error that kept it out. */
+  async writeBatch(items: HitWrite[]): Promise<Array<HitWriteResult | Error>> {
     const codes: string[] = new Array(items.length);
     const claims = new Map<string, Claim>();
     const touches = new Map<string, Touch>();
@@ -96,7 +97,7 @@ export class HitStore {
       if (!known) {
         const claim = claims.get(key);
         if (claim) claim.indexes.push(i);
-        else claims.set(key, { item, indexes: [i] });
+        else claims.set(key, { item, indexes: [i], code: item.code, clientCode: null });
         return;
       }
       codes[i] = known.code;
@@ -105,115 +106,167 @@ export class HitStore {
       }
     });
 
-    const updates: CacheUpdate[] = [];
-    if (!claims.size && !touches.size) {
-      await insertRows(this.db, items, codes);
-    } else {
-      await this.db.transaction().execute(async (trx) => {
-        if (claims.size) await this.claimSessions(trx, [...claims.values()], codes, updates);
-        if (touches.size) await touchSessions(trx, [...touches.values()]);
-        await insertRows(trx, items, codes);
-      });
-    }
-    for (const t of touches.values()) updates.push([t.key, { ...t.known, touchedAt: t.ts.getTime() }]);
-    // Only what is committed may be remembered.
-    for (const [k, v] of updates) this.cache.set(k, v);
-    return codes.map((code) => ({ code }));
-  }
-
-  private async claimSessions(trx: Executor, claims: Claim[], codes: string[], updates: CacheUpdate[]) {
-    // One row per (site, code) in the upsert; a second visitor claiming the same code in this
-    // batch is a collision like any other.
+    // One claim per (site, code): a second visitor claiming a code in the same batch, or a code
+    // whose owner this process knows, is a collision before anything is written.
+    const owned = new Set([...touches.values()].map((t) => `${t.siteId}:${t.code}`));
     const first = new Map<string, Claim>();
     const collisions: Claim[] = [];
-    for (const c of claims) {
+    for (const c of claims.values()) {
       const k = `${c.item.siteId}:${c.item.code}`;
-      if (first.has(k)) collisions.push(c);
+      if (first.has(k) || owned.has(k)) collisions.push(c);
       else first.set(k, c);
     }
-    const ordered = [...first.values()].sort((a, b) => a.item.siteId - b.item.siteId || cmp(a.item.code, b.item.code));
-    const { rows } = await sql<{ site_id: number; code: string; inserted: boolean }>`
-      insert into sessions ${unnestInsert(SESSION_COLUMNS, ordered.map((c) => sessionValues(c.item, c.item.code, null)))}
-      on conflict (site_id, code) do update set last_seen_at = greatest(sessions.last_seen_at, excluded.last_seen_at)
-        where sessions.visitor_id = excluded.visitor_id
-      returning site_id, code, (xmax = 0) as inserted`.execute(trx);
-    const written = new Map(rows.map((r) => [`${r.site_id}:${r.code}`, r.inserted]));
+    const claimed = [...first.values()].sort((a, b) => a.item.siteId - b.item.siteId || cmp(a.item.code, b.item.code));
+    for (const c of claimed) for (const i of c.indexes) codes[i] = c.item.code;
+    const later = new Set(collisions.flatMap((c) => c.indexes));
 
+    const written = await writeStatement(this.db, items, codes, later, claimed, [...touches.values()]);
+
+    const updates: CacheUpdate[] = [];
     const opened: Array<{ item: HitWrite; code: string }> = [];
-    const settle = (c: Claim, code: string, inserted: boolean) => {
-      for (const i of c.indexes) codes[i] = code;
-      if (inserted) opened.push({ item: c.item, code });
-      updates.push([SessionCache.key(c.item.siteId, c.item.code, c.item.visitorId), { visitorId: c.item.visitorId, code, touchedAt: c.item.ts.getTime() }]);
-    };
-    for (const c of ordered) {
-      const inserted = written.get(`${c.item.siteId}:${c.item.code}`);
-      if (inserted === undefined) collisions.push(c);
-      else settle(c, c.item.code, inserted);
+    for (const c of claimed) {
+      if (written.has(`${c.item.siteId}:${c.code}`)) updates.push(cacheEntry(c, c.code));
+      else collisions.push(c); // the database knew the code as someone else's
     }
-    for (const c of collisions) {
-      const { code, inserted } = await replacementSession(trx, c.item);
-      settle(c, code, inserted);
+    for (const t of touches.values()) updates.push([t.key, { ...t.known, touchedAt: t.ts.getTime() }]);
+    for (const [k, v] of updates) this.cache.set(k, v);
+
+    const results: Array<HitWriteResult | Error> = codes.map((code) => ({ code }));
+    if (collisions.length) {
+      const indexes = collisions.flatMap((c) => c.indexes);
+      try {
+        const done = await this.db.transaction().execute((trx) => writeCollisions(trx, items, codes, collisions));
+        for (const [k, v] of done) this.cache.set(k, v);
+        for (const i of indexes) results[i] = { code: codes[i]! };
+      } catch (err) {
+        for (const i of indexes) results[i] = err as Error;
+      }
     }
-    if (opened.length) await upsertVisitors(trx, opened);
+    return results;
   }
 }
 
 /**
- * The sent code is another visitor's. The same browser may have collided before (its later
- * hits still carry the old code until it reads our answer): reuse that session, else open one
- * under a fresh code.
+ * The sent code is another visitor's. The same browser may have collided before (its later hits
+ * still carry the old code until it reads our answer): reuse that session, else open one under a
+ * fresh code that remembers the one the browser sent.
  */
-async function replacementSession(trx: Executor, item: HitWrite): Promise<{ code: string; inserted: boolean }> {
-  const earlier = await trx
-    .selectFrom('sessions')
-    .select('code')
-    .where('site_id', '=', item.siteId)
-    .where('client_code', '=', item.code)
-    .where('visitor_id', '=', item.visitorId)
-    .executeTakeFirst();
-  if (earlier) return { code: earlier.code, inserted: false };
-  for (;;) {
-    const code = makeCode();
-    const { rows } = await sql<{ code: string }>`
-      insert into sessions ${unnestInsert(SESSION_COLUMNS, [sessionValues(item, code, item.code)])}
-      on conflict (site_id, code) do nothing returning code`.execute(trx);
-    if (rows.length) return { code, inserted: true };
+async function writeCollisions(trx: Executor, items: HitWrite[], codes: string[], collisions: Claim[]): Promise<CacheUpdate[]> {
+  const fresh: Claim[] = [];
+  const done: CacheUpdate[] = [];
+  for (const c of collisions) {
+    const earlier = await trx
+      .selectFrom('sessions')
+      .select('code')
+      .where('site_id', '=', c.item.siteId)
+      .where('client_code', '=', c.item.code)
+      .where('visitor_id', '=', c.item.visitorId)
+      .executeTakeFirst();
+    const code = earlier?.code ?? makeCode();
+    for (const i of c.indexes) codes[i] = code;
+    if (!earlier) fresh.push({ ...c, code, clientCode: c.item.code });
+    done.push(cacheEntry(c, code));
   }
+  const mine = new Set(collisions.flatMap((c) => c.indexes));
+  const others = new Set(Array.from(items.keys()).filter((i) => !mine.has(i)));
+  const written = await writeStatement(trx, items, codes, others, fresh, []);
+  // A fresh 30-bit code taken in the meantime: vanishingly rare, and the browser simply retries.
+  if (fresh.some((c) => !written.has(`${c.item.siteId}:${c.code}`))) throw new Error('a replacement visit code was taken; retry');
+  return done;
 }
 
-async function touchSessions(trx: Executor, touches: Touch[]) {
-  const list = touches.sort((a, b) => a.siteId - b.siteId || cmp(a.code, b.code));
-  await sql`update sessions set last_seen_at = v.ts
-    from unnest(${list.map((t) => t.siteId)}::int[], ${list.map((t) => t.code)}::text[], ${list.map((t) => t.ts)}::timestamptz[]) as v(site_id, code, ts)
-    where sessions.site_id = v.site_id and sessions.code = v.code and sessions.last_seen_at < v.ts`.execute(trx);
-}
+const cacheEntry = (c: Claim, code: string): CacheUpdate => [
+  SessionCache.key(c.item.siteId, c.item.code, c.item.visitorId),
+  { visitorId: c.item.visitorId, code, touchedAt: c.item.ts.getTime() },
+];
 
-/** Pageviews, chat clicks and events of a batch in one statement. */
-async function insertRows(db: Executor, items: HitWrite[], codes: string[]) {
+const ROW_EXTRA = [['visitor_id', 'text'], ['claimed', 'boolean']] as const satisfies readonly Column[];
+
+/**
+ * The batch's one statement. Rows of claimed sessions go in only where the upsert wrote the
+ * session for that visitor; rows of `skip` items are left for the collision pass. Returns the
+ * "site:code" keys of the claimed sessions that were written.
+ */
+async function writeStatement(
+  db: Executor,
+  items: HitWrite[],
+  codes: string[],
+  skip: ReadonlySet<number>,
+  claimed: Claim[],
+  touches: Touch[],
+): Promise<Set<string>> {
+  const isClaimed = new Set(claimed.flatMap((c) => c.indexes));
   const pageviews: unknown[][] = [];
   const clicks: unknown[][] = [];
   const events: unknown[][] = [];
   for (let i = 0; i < items.length; i++) {
+    if (skip.has(i)) continue;
     const it = items[i]!;
-    const code = codes[i]!;
-    if (it.pageview) pageviews.push([it.siteId, it.ts, code, it.pageview.url, it.pageview.path, it.pageview.title]);
+    const tail = [it.visitorId, isClaimed.has(i)];
+    if (it.pageview) pageviews.push([it.siteId, it.ts, codes[i], it.pageview.url, it.pageview.path, it.pageview.title, ...tail]);
     if (it.click) {
       const c = it.click;
-      clicks.push([it.siteId, it.ts, code, c.messenger, c.target, c.url, c.path, c.title]);
+      clicks.push([it.siteId, it.ts, codes[i], c.messenger, c.target, c.url, c.path, c.title, ...tail]);
     }
-    if (it.event) events.push([it.siteId, it.ts, code, it.event.name, JSON.stringify(it.event.props), it.event.url, it.event.path]);
+    if (it.event) events.push([it.siteId, it.ts, codes[i], it.event.name, JSON.stringify(it.event.props), it.event.url, it.event.path, ...tail]);
   }
-  const parts = [
-    pageviews.length && sql`insert into pageviews ${unnestInsert(PAGEVIEW_COLUMNS, pageviews)}`,
-    clicks.length && sql`insert into chat_clicks ${unnestInsert(CLICK_COLUMNS, clicks)}`,
-    events.length && sql`insert into events ${unnestInsert(EVENT_COLUMNS, events)}`,
-  ].filter((p) => p !== 0);
-  if (!parts.length) return;
-  // Data-modifying CTEs: one round trip, and one statement is its own transaction.
-  const [last, ...before] = parts.reverse();
-  const ctes = before.map((p, i) => sql`w${sql.raw(String(i))} as (${p})`);
-  await (ctes.length ? sql`with ${sql.join(ctes)} ${last}` : last!).execute(db);
+
+  const ctes: RawBuilder<unknown>[] = [];
+  if (claimed.length) {
+    ctes.push(sql`s as (
+      insert into sessions ${unnestInsert(SESSION_COLUMNS, claimed.map((c) => sessionValues(c.item, c.code, c.clientCode)))}
+      on conflict (site_id, code) do update set last_seen_at = greatest(sessions.last_seen_at, excluded.last_seen_at)
+        where sessions.visitor_id = excluded.visitor_id
+      returning site_id, code, visitor_id, started_at, traffic_type, source, medium, campaign, (xmax = 0) as inserted)`);
+    ctes.push(sql`v as (${VISITORS_FROM_S})`);
+  }
+  if (touches.length) {
+    const list = touches.sort((a, b) => a.siteId - b.siteId || cmp(a.code, b.code));
+    ctes.push(sql`t as (update sessions set last_seen_at = r.ts
+      from ${unnestRows(TOUCH_COLUMNS, list.map((x) => [x.siteId, x.code, x.ts]))}
+      where sessions.site_id = r.site_id and sessions.code = r.code and sessions.last_seen_at < r.ts)`);
+  }
+  // Without claims every row's session is known; with them, a claimed row needs its session written.
+  const keep = claimed.length
+    ? sql`not r.claimed or exists (select 1 from s where s.site_id = r.site_id and s.code = r.session_code and s.visitor_id = r.visitor_id)`
+    : sql`true`;
+  const append = (name: string, table: string, columns: readonly Column[], rows: unknown[][]) => {
+    if (!rows.length) return;
+    const cols = sql.raw(names(columns));
+    const select = sql.raw(columns.map(([n]) => `r.${n}`).join(', '));
+    ctes.push(sql`${sql.raw(name)} as (insert into ${sql.raw(table)} (${cols}) select ${select} from ${unnestRows([...columns, ...ROW_EXTRA], rows)} where ${keep})`);
+  };
+  append('pv', 'pageviews', PAGEVIEW_COLUMNS, pageviews);
+  append('ck', 'chat_clicks', CLICK_COLUMNS, clicks);
+  append('ev', 'events', EVENT_COLUMNS, events);
+  if (!ctes.length) return new Set();
+
+  const tail = claimed.length ? sql`select site_id, code from s` : sql`select null as site_id, null as code where false`;
+  const { rows } = await sql<{ site_id: number; code: string }>`with ${sql.join(ctes)} ${tail}`.execute(db);
+  return new Set(rows.map((r) => `${r.site_id}:${r.code}`));
 }
+
+// The visitors of the sessions the batch opened: first touch from the earliest, last touch from
+// the latest non-direct one, the count added to what the visitor had.
+const lastTouch = (col: string) => `(array_agg(${col} order by started_at desc) filter (where traffic_type <> 'direct'))[1]`;
+const keepLast = (col: string) => `${col} = case when excluded.last_session is null then visitors.${col} else excluded.${col} end`;
+const VISITORS_FROM_S = sql.raw(`
+  insert into visitors (site_id, id, first_seen_at, last_seen_at, first_session, first_traffic_type, first_source, first_medium,
+    first_campaign, last_session, last_traffic_type, last_source, last_medium, last_campaign, sessions)
+  select site_id, visitor_id, min(started_at), max(started_at),
+    (array_agg(code order by started_at))[1], (array_agg(traffic_type order by started_at))[1],
+    (array_agg(source order by started_at))[1], (array_agg(medium order by started_at))[1], (array_agg(campaign order by started_at))[1],
+    ${lastTouch('code')}, ${lastTouch('traffic_type')}, ${lastTouch('source')}, ${lastTouch('medium')}, ${lastTouch('campaign')},
+    count(*)::int
+  from s where inserted
+  group by site_id, visitor_id
+  order by site_id, visitor_id
+  on conflict (site_id, id) do update set
+    last_seen_at = greatest(visitors.last_seen_at, excluded.last_seen_at),
+    sessions = visitors.sessions + excluded.sessions,
+    ${['last_session', 'last_traffic_type', 'last_source', 'last_medium', 'last_campaign'].map(keepLast).join(', ')}`);
+
+const TOUCH_COLUMNS = [['site_id', 'int'], ['code', 'text'], ['ts', 'timestamptz']] as const;
 
 function sessionValues(item: HitWrite, code: string, clientCode: string | null): unknown[] {
   const s: Partial<SessionFields> = item.session ?? {};
@@ -230,39 +283,6 @@ function sessionValues(item: HitWrite, code: string, clientCode: string | null):
     is_bot: s.is_bot ?? false,
   };
   return SESSION_COLUMNS.map(([name]) => row[name]);
-}
-
-/** First touch on the visitor's first session; last touch on every later non-direct one. */
-async function upsertVisitors(trx: Executor, sessions: Array<{ item: HitWrite; code: string }>) {
-  const byVisitor = new Map<string, Array<{ item: HitWrite; code: string }>>();
-  for (const s of sessions) {
-    const k = `${s.item.siteId}:${s.item.visitorId}`;
-    const list = byVisitor.get(k);
-    if (list) list.push(s);
-    else byVisitor.set(k, [s]);
-  }
-  const rows = [...byVisitor.values()]
-    .map((list) => {
-      list.sort((a, b) => a.item.ts.getTime() - b.item.ts.getTime());
-      const first = list[0]!;
-      const touched = [...list].reverse().find((s) => (s.item.session?.traffic_type ?? 'direct') !== 'direct');
-      const f: Partial<SessionFields> = first.item.session ?? {};
-      const l: Partial<SessionFields> = touched?.item.session ?? {};
-      return [
-        first.item.siteId, first.item.visitorId, first.item.ts, list[list.length - 1]!.item.ts, first.code,
-        f.traffic_type ?? 'direct', f.source, f.medium, f.campaign,
-        touched?.code, touched && l.traffic_type, touched && l.source, touched && l.medium, touched && l.campaign,
-        list.length,
-      ];
-    })
-    .sort((a, b) => (a[0] as number) - (b[0] as number) || cmp(a[1] as string, b[1] as string));
-  const keep = (col: string) => sql.raw(`case when excluded.last_session is null then visitors.${col} else excluded.${col} end`);
-  await sql`insert into visitors ${unnestInsert(VISITOR_COLUMNS, rows)}
-    on conflict (site_id, id) do update set
-      last_seen_at = greatest(visitors.last_seen_at, excluded.last_seen_at),
-      sessions = visitors.sessions + excluded.sessions,
-      last_session = ${keep('last_session')}, last_traffic_type = ${keep('last_traffic_type')}, last_source = ${keep('last_source')},
-      last_medium = ${keep('last_medium')}, last_campaign = ${keep('last_campaign')}`.execute(trx);
 }
 
 const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);

@@ -4,14 +4,20 @@ import { sql, type RawBuilder } from 'kysely';
 export type Column = readonly [name: string, type: string];
 
 /**
- * `(col, …) select * from unnest($1::type[], …)`: a bulk insert with one parameter per column
- * rather than per value. The statement text is the same for every batch size, so the server
- * plans it once, and building it costs the same for 1 row or 1,000. Names and types come from
- * code, never from input; the values travel as parameters.
+ * `unnest($1::type[], …) as r(col, …)`: rows passed as one array parameter per column rather
+ * than one parameter per value. The statement text is the same for every batch size, so the
+ * server plans it once, and building it costs the same for 1 row or 1,000. Names and types come
+ * from code, never from input; the values travel as parameters.
  */
-export function unnestInsert(columns: readonly Column[], rows: readonly unknown[][]): RawBuilder<unknown> {
+export function unnestRows(columns: readonly Column[], rows: readonly unknown[][]): RawBuilder<unknown> {
   const arrays = columns.map((_, i) => rows.map((r) => r[i] ?? null));
-  const names = sql.raw(`(${columns.map(([n]) => n).join(', ')})`);
   const params = sql.join(columns.map(([, type], i) => sql`${arrays[i]}::${sql.raw(type)}[]`));
-  return sql`${names} select * from unnest(${params})`;
+  return sql`unnest(${params}) as r(${sql.raw(names(columns))})`;
 }
+
+/** `(col, …) select * from unnest(…)`: the tail of a bulk insert. */
+export function unnestInsert(columns: readonly Column[], rows: readonly unknown[][]): RawBuilder<unknown> {
+  return sql`(${sql.raw(names(columns))}) select * from ${unnestRows(columns, rows)}`;
+}
+
+export const names = (columns: readonly Column[]) => columns.map(([n]) => n).join(', ');

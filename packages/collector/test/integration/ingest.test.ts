@@ -264,6 +264,34 @@ describe('hit rate limit', () => {
 });
 
 describe.each(DATABASE_KINDS)('the hit store on %s', (kind) => {
+  it('gives the second of two visitors claiming one new code in a batch a fresh code, and writes every row', async () => {
+    const t = await createTestDatabase(kind);
+    try {
+      const site = await createSite(t.database.db, { name: 'S', domains: [], timezone: 'UTC' }, 'https://cm');
+      const store = new HitStore(t.database.db);
+      const ts = new Date();
+      const hit = (visitorId: string, path: string): HitWrite => ({ siteId: site.id, ts, visitorId, code: 'K7M2XQ91', session: null, pageview: { url: `https://x${path}`, path, title: null } });
+      const results = await store.writeBatch([hit('visitor-a', '/a'), hit('visitor-b', '/b'), hit('visitor-a', '/a2')]);
+      expect(results[0]).toEqual({ code: 'K7M2XQ91' });
+      expect(results[2]).toEqual({ code: 'K7M2XQ91' });
+      const other = (results[1] as { code: string }).code;
+      expect(other).not.toBe('K7M2XQ91');
+      const rows = await t.database.db.selectFrom('pageviews').select(['path', 'session_code']).where('site_id', '=', site.id).orderBy('path').execute();
+      expect(rows).toEqual([
+        { path: '/a', session_code: 'K7M2XQ91' },
+        { path: '/a2', session_code: 'K7M2XQ91' },
+        { path: '/b', session_code: other },
+      ]);
+      const visitors = await t.database.db.selectFrom('visitors').select(['id', 'sessions', 'first_session']).where('site_id', '=', site.id).orderBy('id').execute();
+      expect(visitors).toEqual([
+        { id: 'visitor-a', sessions: 1, first_session: 'K7M2XQ91' },
+        { id: 'visitor-b', sessions: 1, first_session: other },
+      ]);
+    } finally {
+      await t.dispose();
+    }
+  });
+
   it('writes a known session’s last_seen_at at most once a minute', async () => {
     const t = await createTestDatabase(kind);
     try {
