@@ -1,6 +1,7 @@
+import { createHash } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { Kysely, PostgresDialect, sql } from 'kysely';
+import { Kysely, PostgresDialect, sql, type PostgresPool, type PostgresPoolClient } from 'kysely';
 import pg from 'pg';
 import type { DB } from './schema.ts';
 import { PGliteDialect } from './pglite-dialect.ts';
@@ -53,8 +54,35 @@ async function openPostgres(url: string, poolSize: number): Promise<Database> {
     await pool.end().catch(() => {});
     throw new DatabaseOpenError(`cannot connect to DATABASE_URL (${redact(url)}): ${(err as Error).message}`);
   }
-  const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
+  const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool: preparingPool(pool) }) });
   return wrap(db, 'postgres', async () => db.destroy());
+}
+
+/**
+ * The ingest statements (bulk writes through unnest) are a handful of texts run thousands of
+ * times a second: as named prepared statements they are parsed and planned once per connection
+ * instead of on every batch. Other queries vary too much in text to be worth keeping prepared.
+ */
+function preparingPool(pool: pg.Pool): PostgresPool {
+  const names = new Map<string, string>();
+  const nameOf = (text: string) => {
+    let name = names.get(text);
+    if (!name) {
+      name = 'cm_' + createHash('sha1').update(text).digest('hex').slice(0, 20);
+      names.set(text, name);
+    }
+    return name;
+  };
+  return {
+    async connect() {
+      const client = await pool.connect();
+      const query = (text: string, values: unknown[]) =>
+        values.length && text.includes('unnest(') ? client.query({ name: nameOf(text), text, values }) : client.query(text, values);
+      // Kysely's client type overloads query() for cursors, which are never used here.
+      return { query, release: () => client.release() } as unknown as PostgresPoolClient;
+    },
+    end: () => pool.end(),
+  };
 }
 
 async function openPGlite(config: DatabaseConfig): Promise<Database> {
