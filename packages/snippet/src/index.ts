@@ -1,14 +1,12 @@
 // The browser snippet. Shared code is imported file by file, not through @chatmark/shared's
 // index, so that only what the snippet uses is bundled.
 import type { Hit, HitAnswer } from '../../shared/src/hit.ts';
+import { chatTarget } from '../../shared/src/links.ts';
 import { safe } from './boundary.ts';
-import { watchClicks } from './clicks.ts';
-import { device } from './device.ts';
-import { watchNavigation } from './navigation.ts';
 import { tagOptions } from './options.ts';
 import { rollSession } from './session.ts';
 import { load, save, type State } from './state.ts';
-import { retag, watch, watchShadowRoots } from './tagger.ts';
+import { retag, tag, tagLink, watch, watchShadowRoots } from './tagger.ts';
 import { transport } from './transport.ts';
 
 interface Chatmark {
@@ -17,17 +15,22 @@ interface Chatmark {
   track(name: string, props?: Hit['p']): void;
 }
 
-const w = window as { chatmark?: Chatmark };
+interface UAData {
+  getHighEntropyValues(hints: string[]): Promise<{ platform: string; platformVersion?: string; model?: string; mobile: boolean }>;
+}
+
+const w = window as unknown as Window & { chatmark?: Chatmark };
 
 function start() {
   const script = document.currentScript as HTMLScriptElement;
   const attrs = script.dataset;
   const key = 'chatmark' + attrs.site;
-  const nav = navigator as Navigator & { globalPrivacyControl?: boolean };
+  const nav = navigator as Navigator & { globalPrivacyControl?: boolean; userAgentData?: UAData };
   let s = load(key, {});
   let off = s.o || ('respectDnt' in attrs && (nav.doNotTrack == '1' || nav.globalPrivacyControl));
   let path: string;
   let applied: string;
+  let fields: Partial<Hit>;
 
   // Links are tagged as they appear only once the site's settings are known (cached from an
   // earlier page, or answered). Before that, on a visitor's very first page, a link gets its
@@ -52,9 +55,32 @@ function start() {
       apply();
     },
   );
-  const fields: Partial<Hit> = { k: attrs.site };
-  const ready = device(fields);
-  const emit = (t: Hit['t'], x?: Partial<Hit>) =>
+
+  // What every hit says about the browser, read after the first frame: innerWidth/innerHeight
+  // compute a layout when the page has changed since the last one (on desktop too, Chromium
+  // traces show it), and right after a frame there is nothing left to compute. A page opened in
+  // a background tab or prerendered therefore sends its page view when it is first shown. UA
+  // client hints come where the browser has them (Chromium, secure pages): the user agent string
+  // says "Windows NT 10.0" for Windows 11 and "Android 10; K" for every Android phone;
+  // platformVersion and model tell them apart. Hits wait for them.
+  const ready = new Promise((frame) => requestAnimationFrame(() => setTimeout(frame))).then(
+    safe(() => {
+      fields = {
+        k: attrs.site,
+        sw: screen.width,
+        sh: screen.height,
+        dpr: devicePixelRatio,
+        vw: innerWidth,
+        vh: innerHeight,
+        la: nav.language,
+        tz: Intl.DateTimeFormat().resolvedOptions().timeZone,
+      };
+      return nav.userAgentData
+        ?.getHighEntropyValues(['platformVersion', 'model'])
+        .then((x) => (fields.ch = { p: x.platform, pv: x.platformVersion, m: x.model, mo: x.mobile }), () => 0);
+    }),
+  );
+  const emit = (t: Hit['t'], x?: Partial<Hit> | null) =>
     ready.then(
       safe(() => {
         if (!off) {
@@ -65,7 +91,7 @@ function start() {
       }),
     );
 
-  const pageview = () => {
+  const pageview = safe(() => {
     const p = location.pathname + location.search;
     if (!off && p != path) {
       path = p;
@@ -76,7 +102,7 @@ function start() {
       apply();
       emit('pv');
     }
-  };
+  });
 
   w.chatmark = {
     code: () => (off ? '' : s.c!),
@@ -88,12 +114,51 @@ function start() {
       emit('event', { e, p });
     }),
   };
+
   if (!off) {
     watch(document);
     pageview();
     watchShadowRoots();
-    watchClicks((x) => emit('click', x));
-    watchNavigation(safe(pageview));
+
+    // Chat clicks: on tagged links (left or middle button, or the keyboard), heard in the capture
+    // phase on window, so that a page handler stopping propagation cannot hide one, and never
+    // cancelled nor delayed: the report goes by beacon while the browser navigates.
+    const onClick = safe((e: MouseEvent) => {
+      const a = e.button < 2 && (e.composedPath().find((n) => n instanceof HTMLAnchorElement) as Element | undefined);
+      // Forced: until the site's settings arrive, this is where a link gets its code.
+      const l = a && tagLink(a, 1);
+      if (l && l[0] != l[1]) emit('click', chatTarget(l[0]));
+    });
+    addEventListener('click', onClick, true);
+    addEventListener('auxclick', onClick, true);
+
+    // window.open('https://wa.me/…') is tagged on the way, and is a chat click too.
+    const open = w.open;
+    w.open = function (this: Window, ...a: Parameters<typeof open>) {
+      safe(() => {
+        const u = a[0] + '';
+        const t = tag(u);
+        if (t) {
+          emit('click', chatTarget(u));
+          a[0] = t;
+        }
+      })();
+      return open.apply(this, a);
+    };
+
+    // SPA navigation: a page view a little later, because routers set document.title after they
+    // push the new URL. The page's own errors (an uncloneable state, a cross-origin URL) stay
+    // the page's.
+    const later = () => setTimeout(pageview, 100);
+    for (const k of ['pushState', 'replaceState'] as const) {
+      const f = history[k];
+      history[k] = function (this: History, ...a: Parameters<History['pushState']>) {
+        const r = f.apply(this, a);
+        later();
+        return r;
+      };
+    }
+    addEventListener('popstate', later);
   }
 }
 

@@ -1,4 +1,4 @@
-import { makeCode } from '../../shared/src/visit-code.ts';
+import { makeCode } from './code.ts';
 import type { State } from './state.ts';
 
 /** Inactivity after which the next page view starts a new session (what every tracker uses). */

@@ -1,38 +1,43 @@
 import { tagHref, type TagOptions } from '../../shared/src/links.ts';
 import { safe } from './boundary.ts';
 
-// Every link looked at → [its original href, the href it was given]. Tagging always starts from
+// On every link tagged: [its original href, the href it was given]. Tagging always starts from
 // the original, so a new code or new settings re-tag cleanly instead of adding a second code;
 // and an href other than the one we gave means the page changed it: that is the new original.
-export const links = new WeakMap<Element, [string, string]>();
+// A symbol-keyed property rather than a WeakMap, which costs more per link; the page never sees
+// it (no name to collide with, skipped by for…in and JSON).
+const SEEN = Symbol();
+type Seen = [original: string, now: string];
 
 // false when the visitor opted out: links go back to their originals.
 let options: TagOptions | false;
 // Whether to tag every link now, or only the one being clicked (until the settings are known).
 let eager: unknown;
 
-// Most links on a page are the site's own, often relative, and tagHref spends microseconds on
-// each (a relative URL even costs it a thrown exception). A substring test settles them for
-// almost nothing; it lets through every form tagHref accepts (the hosts and schemes only occur
-// in that spelling, any case).
+// Every form tagHref accepts has one of these in its href (the hosts and schemes only occur in
+// this spelling, any case), and so has every link we tagged: most links on a page are the site's
+// own, and this settles them for almost nothing. (The same as a selector, with the "i" flag,
+// costs the browser more than this does.)
 const MAYBE_CHAT = /wa\.me|whatsapp|t\.me|telegram|tg:/i;
 
 /** The tagged form of a URL, or a falsy value when it is not one to tag (or tagging is off). */
-export const tag = (href: string, text?: string): string | null | false =>
-  options && MAYBE_CHAT.test(href) && ((options.text = text), tagHref(href, options));
+export const tag = (href: string, text?: string | null): string | null | false =>
+  options && ((options.text = text ?? undefined), tagHref(href, options));
 
-/** Tags (or restores) one link. Reads attributes only, never layout. */
-export function tagLink(a: unknown, force?: unknown): void {
-  if (a instanceof HTMLAnchorElement && (eager || force)) {
-    // The attribute, not the resolved .href: messenger links are absolute, and resolving
-    // every link against the base URL costs more than tagging the few that matter.
-    const href = a.getAttribute('href')!;
-    const seen = links.get(a);
+/**
+ * Tags (or restores) one link; returns [original, now] when it is or was a messenger link.
+ * Reads attributes only, never layout.
+ */
+export function tagLink(a: Element, force?: unknown): Seen | undefined {
+  // The attribute, not the resolved .href: messenger links are absolute, and resolving
+  // every link against the base URL costs more than tagging the few that matter.
+  const href = a.getAttribute('href')!;
+  if ((eager || force) && MAYBE_CHAT.test(href) && a instanceof HTMLAnchorElement) {
+    const seen: Seen | undefined = (a as never)[SEEN];
     const original = seen?.[1] == href ? seen[0] : href;
-    const data = a.dataset;
-    const t = ('chatmarkIgnore' in data ? 0 : tag(original, data.chatmarkText)) || original;
+    const t = (!a.hasAttribute('data-chatmark-ignore') && tag(original, a.getAttribute('data-chatmark-text'))) || original;
     if (t != href) a.setAttribute('href', t);
-    links.set(a, [original, t]);
+    return ((a as unknown as Record<symbol, Seen>)[SEEN] = [original, t]);
   }
 }
 
@@ -40,8 +45,8 @@ const observer = new MutationObserver(
   safe((records: MutationRecord[]) => {
     if (eager) {
       for (const r of records) {
-        // an href that changed, or (harmlessly) the parent of added nodes
-        tagLink(r.target);
+        // an href that changed, or the parent of added nodes
+        if (r.type[0] == 'a') tagLink(r.target as Element);
         r.addedNodes.forEach(scan);
       }
       // Only our own href changes have been queued meanwhile.
@@ -56,18 +61,16 @@ export function watch(root: Document | ShadowRoot): void {
   if (eager) scan(root);
 }
 
-const visit = (e: Element) => {
-  if (e.shadowRoot) watch(e.shadowRoot);
-  tagLink(e);
-};
-
-// One pass over the elements finds both the links and the shadow roots (a MutationObserver does
-// not see into shadow trees, so each root is watched on its own). Text nodes are skipped.
+// A MutationObserver does not see into shadow trees, so each open root is watched on its own:
+// a pass over the elements finds those that host one (a TreeWalker is the cheapest way to visit
+// them all). Then the links. Text nodes are skipped.
 function scan(n: Node) {
   const e = n as Element;
   if (e.querySelectorAll) {
-    visit(e);
-    e.querySelectorAll('*').forEach(visit);
+    const walker = document.createTreeWalker(e, 1);
+    for (let h: Node | null = e; h; h = walker.nextNode()) if ((h as Element).shadowRoot) watch((h as Element).shadowRoot!);
+    if (e.getAttribute) tagLink(e);
+    for (const a of e.querySelectorAll('a[href]')) tagLink(a);
   }
 }
 
