@@ -17,6 +17,7 @@ export interface HitRouteOptions {
 }
 
 const BODY_LIMIT = 8 * 1024;
+const PAGE_URL = /^https?:\/\/[^/?#\s]+(\/[^?#\s]*)?(?:[?#]\S*)?$/i;
 
 function unavailable(reply: FastifyReply, retryAfter: number, message: string) {
   return reply.code(503).header('retry-after', String(retryAfter)).send({ error: 'unavailable', message });
@@ -44,13 +45,9 @@ export async function hitRoutes(app: FastifyInstance, opts: HitRouteOptions) {
       return reply.code(429).header('retry-after', String(limiter.retryAfter())).send({ error: 'too_many_requests', message: 'too many hits from this address' });
     }
     if (!isCode(hit.c)) throw new HttpError(400, 'bad_request', 'c is not a valid visit code');
-    let page: URL;
-    try {
-      page = new URL(hit.u);
-      if (page.protocol !== 'http:' && page.protocol !== 'https:') throw new Error();
-    } catch {
-      throw new HttpError(400, 'bad_request', 'u must be an http(s) URL');
-    }
+    // The browser's own location.href: already normalised, so a pattern is enough to take the path.
+    const page = PAGE_URL.exec(hit.u);
+    if (!page) throw new HttpError(400, 'bad_request', 'u must be an http(s) URL');
     if (hit.t === 'click' && !hit.m) throw new HttpError(400, 'bad_request', 'a click needs m (wa or tg)');
     if (hit.t === 'event' && !hit.e) throw new HttpError(400, 'bad_request', 'an event needs e (its name)');
 
@@ -65,7 +62,7 @@ export async function hitRoutes(app: FastifyInstance, opts: HitRouteOptions) {
     if (!originAllowed(site.domains, origin)) throw new HttpError(403, 'forbidden', `origin ${origin ?? '(none)'} is not one of the site's domains`);
 
     const ts = new Date();
-    const path = page.pathname;
+    const path = page[1] || '/';
     const title = hit.ti ? hit.ti.slice(0, 1024) : null;
     const write: HitWrite = {
       siteId: site.id,
@@ -87,9 +84,8 @@ export async function hitRoutes(app: FastifyInstance, opts: HitRouteOptions) {
       return unavailable(reply, 5, 'the database is not answering');
     }
     if (hit.t !== 'pv') return reply.code(204).send();
-    const answer: HitAnswer = { s: site.settings };
-    if (result.code !== hit.c) answer.c = result.code;
-    return answer;
+    if (result.code === hit.c) return reply.type('application/json').send(site.answer);
+    return { c: result.code, s: site.settings } satisfies HitAnswer;
   });
 }
 

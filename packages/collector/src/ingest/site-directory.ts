@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import { defaultTemplate, type SnippetSettings } from '@chatmark/shared';
+import { defaultTemplate, type HitAnswer, type SnippetSettings } from '@chatmark/shared';
 import type { DB, Site } from '../db/schema.ts';
 
 export interface IngestSite {
@@ -7,6 +7,8 @@ export interface IngestSite {
   domains: string[];
   /** what a pageview is answered with */
   settings: SnippetSettings;
+  /** the usual answer, `{"s":settings}`, serialized once rather than per pageview */
+  answer: string;
 }
 
 interface Entry {
@@ -59,16 +61,13 @@ export class SiteDirectory {
 
 export function toIngestSite(row: Site): IngestSite {
   const s = row.settings;
-  return {
-    id: row.id,
-    domains: row.domains,
-    settings: {
-      tpl: s.template ?? defaultTemplate(s.language),
-      wa: (s.numbers ?? []).map((n) => n.replace(/\D/g, '')).filter(Boolean),
-      tg: (s.telegram ?? []).map((u) => u.replace(/^@/, '').toLowerCase()).filter(Boolean),
-      bots: (s.bots ?? []).map((u) => u.replace(/^@/, '').toLowerCase()).filter(Boolean),
-    },
+  const settings: SnippetSettings = {
+    tpl: s.template ?? defaultTemplate(s.language),
+    wa: (s.numbers ?? []).map((n) => n.replace(/\D/g, '')).filter(Boolean),
+    tg: (s.telegram ?? []).map((u) => u.replace(/^@/, '').toLowerCase()).filter(Boolean),
+    bots: (s.bots ?? []).map((u) => u.replace(/^@/, '').toLowerCase()).filter(Boolean),
   };
+  return { id: row.id, domains: row.domains, settings, answer: JSON.stringify({ s: settings } satisfies HitAnswer) };
 }
 
 /** Whether a browser origin belongs to the site: its domains and their subdomains. */
