@@ -60,15 +60,18 @@ export async function recordInbound(db: Kysely<DB>, site: Site, channel: Channel
       });
     let decision = decide([]);
 
-    const dialog = await trx
+    // The contact's latest inquiries tell both whether a dialog is open and whether this is a repeat.
+    const recent = await trx
       .selectFrom('inquiries')
       .select(['id', 'received_at', 'last_message_at', 'match_method', 'session_code'])
       .where('site_id', '=', site.id)
       .where('contact_id', '=', contactId)
-      .where('last_message_at', '>', new Date(msg.timestamp.getTime() - opts.dialogTimeoutMs))
-      .where('received_at', '<', new Date(msg.timestamp.getTime() + opts.dialogTimeoutMs))
       .orderBy('received_at', 'desc')
-      .executeTakeFirst();
+      .limit(5)
+      .execute();
+    const since = msg.timestamp.getTime() - opts.dialogTimeoutMs;
+    const until = msg.timestamp.getTime() + opts.dialogTimeoutMs;
+    const dialog = recent.find((i) => i.last_message_at.getTime() > since && i.received_at.getTime() < until);
     const newVisit = decision.sessionCode !== null && decision.sessionCode !== dialog?.session_code;
 
     if (dialog && !newVisit) {
@@ -103,14 +106,7 @@ export async function recordInbound(db: Kysely<DB>, site: Site, channel: Channel
       }
     }
     const page = decision.sessionCode ? await pageOfChat(trx, site.id, decision.sessionCode, channel, msg.timestamp) : null;
-    const earlier = await trx
-      .selectFrom('inquiries')
-      .select('id')
-      .where('site_id', '=', site.id)
-      .where('contact_id', '=', contactId)
-      .where('received_at', '<', msg.timestamp)
-      .limit(1)
-      .executeTakeFirst();
+    const earlier = recent.some((i) => i.received_at < msg.timestamp);
     const inquiry = await trx
       .insertInto('inquiries')
       .values({
@@ -138,20 +134,6 @@ export async function recordInbound(db: Kysely<DB>, site: Site, channel: Channel
 
 async function upsertContact(trx: Transaction<DB>, siteId: number, messenger: Channel['kind'], msg: InboundMessage): Promise<number> {
   const from = msg.from!;
-  if (from.phone && from.id !== from.phone) {
-    // Known by phone until WhatsApp started sending business-scoped ids (2026): the same person,
-    // so the contact moves to the new key instead of becoming a second one.
-    await trx
-      .updateTable('contacts')
-      .set({ external_id: from.id })
-      .where('site_id', '=', siteId)
-      .where('messenger', '=', messenger)
-      .where('external_id', '=', from.phone)
-      .where(({ not, exists, selectFrom }) =>
-        not(exists(selectFrom('contacts as c2').select('c2.id').where('c2.site_id', '=', siteId).where('c2.messenger', '=', messenger).where('c2.external_id', '=', from.id))),
-      )
-      .execute();
-  }
   const row = await trx
     .insertInto('contacts')
     .values({
@@ -174,9 +156,27 @@ async function upsertContact(trx: Transaction<DB>, siteId: number, messenger: Ch
         last_seen_at: sql`greatest(contacts.last_seen_at, excluded.last_seen_at)`,
       }),
     )
-    .returning('id')
+    .returning(['id', sql<boolean>`(xmax = 0)`.as('inserted')])
     .executeTakeFirstOrThrow();
-  return row.id;
+  if (!row.inserted || !from.phone || from.id === from.phone) return row.id;
+  // A new business-scoped id (WhatsApp, 2026) for a person known so far by phone: the same
+  // person, so the old contact takes the new key and the row just made goes.
+  const old = await trx
+    .selectFrom('contacts')
+    .select('id')
+    .where('site_id', '=', siteId)
+    .where('messenger', '=', messenger)
+    .where('external_id', '=', from.phone)
+    .executeTakeFirst();
+  if (!old) return row.id;
+  await trx.deleteFrom('contacts').where('site_id', '=', siteId).where('id', '=', row.id).execute();
+  await trx
+    .updateTable('contacts')
+    .set({ external_id: from.id, name: sql`coalesce(${from.name}, name)`, username: sql`coalesce(${from.username}, username)`, last_seen_at: sql`greatest(last_seen_at, ${msg.timestamp}::timestamptz)` })
+    .where('site_id', '=', siteId)
+    .where('id', '=', old.id)
+    .execute();
+  return old.id;
 }
 
 /** Clicks on links to this channel shortly before the message, with whether an inquiry already took their visit. */
@@ -202,30 +202,23 @@ async function recentClicks(trx: Transaction<DB>, siteId: number, channel: Chann
   return rows.map((r) => ({ id: r.id, sessionCode: r.session_code, ts: r.ts, alreadyMatched: Boolean(r.taken) }));
 }
 
-/** The page the chat was opened from: the visit's last click on a messenger link before the message, else its last page. */
+/** The page the chat was opened from: the visit's last click on a messenger link before the message, else its last page, else its landing page. */
 async function pageOfChat(trx: Transaction<DB>, siteId: number, code: string, channel: Channel, at: Date): Promise<{ url: string; title: string | null } | null> {
   const limit = new Date(at.getTime() + CLOCK_SKEW_MS);
-  const click = await trx
-    .selectFrom('chat_clicks')
-    .select(['page_url', 'page_title'])
-    .where('site_id', '=', siteId)
-    .where('session_code', '=', code)
-    .where('messenger', '=', channel.kind)
-    .where('ts', '<=', limit)
-    .orderBy('ts', 'desc')
-    .executeTakeFirst();
-  if (click) return { url: click.page_url, title: click.page_title };
-  const view = await trx
-    .selectFrom('pageviews')
-    .select(['url', 'title'])
-    .where('site_id', '=', siteId)
-    .where('session_code', '=', code)
-    .where('ts', '<=', limit)
-    .orderBy('ts', 'desc')
-    .executeTakeFirst();
-  if (view) return { url: view.url, title: view.title };
-  const session = await trx.selectFrom('sessions').select(['landing_url', 'landing_title']).where('site_id', '=', siteId).where('code', '=', code).executeTakeFirst();
-  return session?.landing_url ? { url: session.landing_url, title: session.landing_title } : null;
+  const { rows } = await sql<{ url: string; title: string | null }>`
+    select url, title from (
+      (select page_url as url, page_title as title, 1 as rank from chat_clicks
+        where site_id = ${siteId} and session_code = ${code} and messenger = ${channel.kind} and ts <= ${limit}
+        order by ts desc limit 1)
+      union all
+      (select url, title, 2 from pageviews
+        where site_id = ${siteId} and session_code = ${code} and ts <= ${limit}
+        order by ts desc limit 1)
+      union all
+      (select landing_url, landing_title, 3 from sessions
+        where site_id = ${siteId} and code = ${code} and landing_url is not null)
+    ) as pages order by rank limit 1`.execute(trx);
+  return rows[0] ?? null;
 }
 
 async function linkMessage(trx: Transaction<DB>, siteId: number, channelId: string, providerMessageId: string, kind: string, contactId: number, inquiryId: number) {

@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Database } from '../db/open.ts';
 import type { Provider } from '../db/schema.ts';
+import { TtlCache } from '../app/ttl-cache.ts';
 import { HttpError, notFound } from '../app/errors.ts';
 import { PROVIDERS } from '../admin/channels.ts';
 import { ADAPTERS, metaHandshake } from './providers/index.ts';
@@ -29,17 +30,16 @@ export async function inboundRoutes(app: FastifyInstance, opts: InboundRouteOpti
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: BODY_LIMIT }, (_req, body, done) => done(null, body));
 
+  // Every delivery names its channel, which hardly ever changes: a short cache spares a query per
+  // message. The site is read fresh, so a change of its privacy setting applies at once.
+  const channels = new TtlCache<Channel | null>(10_000);
   const findChannel = async (provider: Provider, id: string) => {
-    const row = await db
-      .selectFrom('channels')
-      .selectAll()
-      .where('id', '=', id)
-      .where('provider', '=', provider)
-      .where('disabled_at', 'is', null)
-      .executeTakeFirst();
-    if (!row) throw notFound('channel');
-    const site = await db.selectFrom('sites').selectAll().where('id', '=', row.site_id).executeTakeFirstOrThrow();
-    return { channel: row, site };
+    const channel = await channels.get(`${provider}:${id}`, () =>
+      db.selectFrom('channels').selectAll().where('id', '=', id).where('provider', '=', provider).where('disabled_at', 'is', null).executeTakeFirst().then((c) => c ?? null),
+    );
+    if (!channel) throw notFound('channel');
+    const site = await db.selectFrom('sites').selectAll().where('id', '=', channel.site_id).executeTakeFirstOrThrow();
+    return { channel, site };
   };
 
   const request = (req: FastifyRequest): WebhookRequest => ({

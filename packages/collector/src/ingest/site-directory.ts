@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import { defaultTemplate, type HitAnswer, type SnippetSettings } from '@chatmark/shared';
 import type { DB, Site } from '../db/schema.ts';
+import { TtlCache } from '../app/ttl-cache.ts';
 
 export interface IngestSite {
   id: number;
@@ -11,51 +12,17 @@ export interface IngestSite {
   answer: string;
 }
 
-interface Entry {
-  site: IngestSite | null;
-  expires: number;
-  loading?: Promise<IngestSite | null>;
-}
-
-/**
- * Sites by public key, for the hit route. Every hit names its site; a short cache keeps that
- * from being a query per hit, and also remembers unknown keys so garbage cannot hammer the
- * database. Settings edits show up within the TTL.
- */
+/** Sites by public key, for the hit route: every hit names its site. */
 export class SiteDirectory {
-  private readonly entries = new Map<string, Entry>();
+  private readonly cache = new TtlCache<IngestSite | null>();
 
-  constructor(
-    private readonly db: Kysely<DB>,
-    private readonly ttlMs = 30_000,
-    private readonly max = 10_000,
-  ) {}
+  constructor(private readonly db: Kysely<DB>) {}
 
-  async get(key: string): Promise<IngestSite | null> {
-    const now = Date.now();
-    const hit = this.entries.get(key);
-    if (hit && hit.expires > now) return hit.site;
-    if (hit?.loading) return hit.loading;
-    const loading = this.db
-      .selectFrom('sites')
-      .selectAll()
-      .where('key', '=', key)
-      .executeTakeFirst()
-      .then((row) => (row ? toIngestSite(row) : null));
-    this.entries.set(key, { site: hit?.site ?? null, expires: 0, loading });
-    try {
-      const site = await loading;
-      if (this.entries.size >= this.max) this.entries.delete(this.entries.keys().next().value!);
-      this.entries.set(key, { site, expires: now + this.ttlMs });
-      return site;
-    } catch (err) {
-      this.entries.delete(key);
-      throw err;
-    }
-  }
-
-  invalidate() {
-    this.entries.clear();
+  get(key: string): Promise<IngestSite | null> {
+    return this.cache.get(key, async (k) => {
+      const row = await this.db.selectFrom('sites').selectAll().where('key', '=', k).executeTakeFirst();
+      return row ? toIngestSite(row) : null;
+    });
   }
 }
 
