@@ -13,8 +13,11 @@ export const newSecret = (prefix = '') => prefix + alnum(32);
 
 export const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
 
+/**
+ * Equality that takes the same time whatever the inputs. Both sides are hashed first so that
+ * strings of different lengths need no early exit (timingSafeEqual throws on unequal lengths).
+ */
 export function safeEqual(a: string, b: string): boolean {
-  const x = Buffer.from(a);
-  const y = Buffer.from(b);
-  return x.length === y.length && timingSafeEqual(x, y);
+  const digest = (s: string) => createHash('sha256').update(s, 'utf8').digest();
+  return timingSafeEqual(digest(a), digest(b));
 }

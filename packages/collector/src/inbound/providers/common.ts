@@ -1,4 +1,5 @@
-import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac } from 'node:crypto';
+import { safeEqual } from '../../admin/tokens.ts';
 import {
   WebhookAuthError,
   WebhookParseError,
@@ -29,14 +30,7 @@ export function header(req: WebhookRequest, name: string): string | undefined {
   return undefined;
 }
 
-/**
- * Equality that takes the same time whatever the inputs. Both sides are hashed first so that
- * strings of different lengths need no early exit (timingSafeEqual throws on unequal lengths).
- */
-export function safeEqual(a: string, b: string): boolean {
-  const digest = (s: string) => createHash('sha256').update(s, 'utf8').digest();
-  return timingSafeEqual(digest(a), digest(b));
-}
+export { safeEqual } from '../../admin/tokens.ts';
 
 export function hmac(algorithm: 'sha1' | 'sha256' | 'sha512', key: string, data: Buffer | string, encoding: 'hex' | 'base64'): string {
   return createHmac(algorithm, key).update(data).digest(encoding);
