@@ -5,6 +5,7 @@ import { MIGRATIONS_DIR } from '../paths.ts';
 import { requireAdmin } from './auth.ts';
 import { createApiKey, createSite, listSites, updateSite, validateSiteInput } from './sites.ts';
 import { createChannel, listChannels, MESSENGERS, PROVIDERS, type ChannelInput } from './channels.ts';
+import { listApiKeys, revokeApiKey } from './keys.ts';
 
 export interface AdminRouteOptions {
   database: Database;
@@ -90,6 +91,52 @@ export async function adminRoutes(app: FastifyInstance, opts: AdminRouteOptions)
       const { site } = req.params as { site: string };
       const { name } = (req.body ?? {}) as { name?: string };
       return reply.code(201).send(await createApiKey(database.db, site, name));
+    },
+  );
+
+  const keySchema = {
+    type: 'object',
+    required: ['id', 'prefix', 'name', 'created_at', 'last_used_at', 'revoked_at'],
+    properties: {
+      id: { type: 'integer' },
+      prefix: { type: 'string', description: 'the first characters of the key, to tell keys apart' },
+      name: { type: ['string', 'null'] },
+      created_at: { type: 'string', format: 'date-time' },
+      last_used_at: { type: ['string', 'null'], format: 'date-time' },
+      revoked_at: { type: ['string', 'null'], format: 'date-time' },
+    },
+  } as const;
+
+  app.get(
+    '/v1/admin/sites/:site/keys',
+    {
+      schema: {
+        tags: ['admin'],
+        summary: "A site's API keys (never the keys themselves), revoked ones included",
+        params: { type: 'object', properties: { site: { type: 'string', maxLength: 64 } }, required: ['site'] },
+        response: { 200: { type: 'object', required: ['keys'], properties: { keys: { type: 'array', items: keySchema } } }, '4xx': error },
+      },
+    },
+    async (req) => ({ keys: await listApiKeys(database.db, (req.params as { site: string }).site) }),
+  );
+
+  app.delete(
+    '/v1/admin/sites/:site/keys/:key',
+    {
+      schema: {
+        tags: ['admin'],
+        summary: 'Revokes an API key: from the next request on it gets 401',
+        params: {
+          type: 'object',
+          required: ['site', 'key'],
+          properties: { site: { type: 'string', maxLength: 64 }, key: { type: 'string', minLength: 1, maxLength: 200, description: 'the key id, its prefix, or the key' } },
+        },
+        response: { 200: keySchema, '4xx': error },
+      },
+    },
+    async (req) => {
+      const { site, key } = req.params as { site: string; key: string };
+      return revokeApiKey(database.db, site, key);
     },
   );
 

@@ -9,6 +9,7 @@ import { inboundRoutes } from '../inbound/routes.ts';
 import { queryRoutes } from '../query/routes.ts';
 import { errorHandler, notFoundHandler } from './errors.ts';
 import { healthRoutes } from './health.ts';
+import { docs } from './docs.ts';
 import { validatorCompiler } from './validation.ts';
 
 export interface AppDeps {
@@ -35,6 +36,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.setNotFoundHandler(notFoundHandler);
 
   const { database } = deps;
+  await app.register(docs, { publicUrl: deps.config.publicUrl });
   await app.register(healthRoutes, { database });
   await app.register(snippetRoutes);
   await app.register(ingestRoutes, { database, config: deps.config });

@@ -34,7 +34,7 @@ export function errorHandler(err: FastifyError | HttpError, req: FastifyRequest,
   if (status >= 400 && status < 500) {
     // Fastify's own 4xx (validation, JSON syntax, body limit, media type) keep their status
     // and get our shape.
-    const message = err.validation ? `invalid ${err.validationContext ?? 'input'}: ${err.message.replace(/^(body|querystring|params|headers)\/?/, '')}` : err.message;
+    const message = err.validation ? validationMessage(err) : err.message;
     return reply.code(status).send({ error: CODES[status] ?? 'bad_request', message });
   }
   if (status === 503) {
@@ -46,4 +46,13 @@ export function errorHandler(err: FastifyError | HttpError, req: FastifyRequest,
 
 export function notFoundHandler(req: FastifyRequest, reply: FastifyReply) {
   return reply.code(404).send({ error: 'not_found', message: `no route for ${req.method} ${req.url.split('?')[0]}` });
+}
+
+/** "invalid querystring: type must be one of new, repeat": the allowed values, not just that there are some. */
+function validationMessage(err: FastifyError): string {
+  let text = err.message.replace(/^(body|querystring|params|headers)\/?/, '');
+  const first = err.validation?.[0];
+  const allowed = first?.keyword === 'enum' ? (first.params as { allowedValues?: unknown[] }).allowedValues : undefined;
+  if (allowed) text = text.replace('must be equal to one of the allowed values', `must be one of ${allowed.join(', ')}`);
+  return `invalid ${err.validationContext ?? 'input'}: ${text}`;
 }

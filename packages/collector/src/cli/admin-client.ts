@@ -6,6 +6,7 @@ import { createApiKey, createSite, listSites, updateSite, validateSiteInput, typ
 import { readSavedAdminToken } from '../admin/admin-token.ts';
 import { createChannel, listChannels, type ChannelInput, type ChannelView, type CreatedChannel } from '../admin/channels.ts';
 import { readDataDirLock } from '../db/data-dir-lock.ts';
+import { listApiKeys, revokeApiKey, type ApiKeyView } from '../admin/keys.ts';
 import { findRunningServer } from './server-file.ts';
 
 export interface SiteUpdate {
@@ -22,6 +23,8 @@ export interface AdminClient {
   listSites(): Promise<{ sites: SiteView[] }>;
   updateSite(site: string, patch: SiteUpdate): Promise<SiteView>;
   createKey(site: string, name?: string): Promise<{ api_key: string }>;
+  listKeys(site: string): Promise<{ keys: ApiKeyView[] }>;
+  revokeKey(site: string, key: string): Promise<ApiKeyView>;
   createChannel(input: ChannelInput): Promise<CreatedChannel>;
   listChannels(site: string): Promise<{ channels: ChannelView[] }>;
   close(): Promise<void>;
@@ -84,6 +87,14 @@ function directAdmin(database: Database, publicUrl: string): AdminClient {
       await ensureSchema();
       return createApiKey(database.db, site, name);
     },
+    async listKeys(site) {
+      await ensureSchema();
+      return { keys: await listApiKeys(database.db, site) };
+    },
+    async revokeKey(site, key) {
+      await ensureSchema();
+      return revokeApiKey(database.db, site, key);
+    },
     async createChannel(input) {
       await ensureSchema();
       return createChannel(database.db, input, publicUrl);
@@ -118,6 +129,8 @@ function httpAdmin(baseUrl: string, token: string): AdminClient {
     listSites: () => call('GET', '/v1/admin/sites'),
     updateSite: (site, patch) => call('PATCH', `/v1/admin/sites/${encodeURIComponent(site)}`, patch),
     createKey: (site, name) => call('POST', `/v1/admin/sites/${encodeURIComponent(site)}/keys`, name ? { name } : {}),
+    listKeys: (site) => call('GET', `/v1/admin/sites/${encodeURIComponent(site)}/keys`),
+    revokeKey: (site, key) => call('DELETE', `/v1/admin/sites/${encodeURIComponent(site)}/keys/${encodeURIComponent(key)}`),
     createChannel: ({ site, verifyToken, ...rest }) =>
       call('POST', `/v1/admin/sites/${encodeURIComponent(site)}/channels`, { ...rest, ...(verifyToken ? { verify_token: verifyToken } : {}) }),
     listChannels: (site) => call('GET', `/v1/admin/sites/${encodeURIComponent(site)}/channels`),

@@ -12,6 +12,8 @@ const USAGE = `usage: chatmark [command] [options]
   site update --site ID [--name N] [--domain D]... [--timezone TZ] [--language ru] [--template T]
               [--number N]... [--telegram USER]... [--bot USER]... [--store-text true|false] [--json]
   key create --site ID [--name N] [--json]
+  key list --site ID [--json]
+  key revoke --site ID --key PREFIX_OR_ID [--json]
   channel create --site ID --kind whatsapp|telegram --provider meta|twilio|telegram|generic|green-api|waha|wazzup
                  --address NUMBER_OR_USERNAME [--secret S] [--verify-token T] [--json]
   channel list --site ID [--json]
@@ -102,6 +104,23 @@ const COMMANDS: Record<string, Command> = {
     async run(admin, v) {
       const r = await admin.createKey(v.site as string, v.name as string | undefined);
       return { json: r, text: `API key: ${r.api_key}  (shown once)` };
+    },
+  },
+  'key list': {
+    options: { ...JSON_FLAG, site: { type: 'string' } },
+    required: ['site'],
+    async run(admin, v) {
+      const r = await admin.listKeys(v.site as string);
+      const lines = r.keys.map((k) => `${k.id}\t${k.prefix}…\t${k.name ?? '-'}\t${k.created_at}\t${k.revoked_at ? `revoked ${k.revoked_at}` : 'active'}`);
+      return { json: r, text: lines.length ? ['id\tprefix\tname\tcreated\tstate', ...lines].join('\n') : 'no API keys' };
+    },
+  },
+  'key revoke': {
+    options: { ...JSON_FLAG, site: { type: 'string' }, key: { type: 'string' } },
+    required: ['site', 'key'],
+    async run(admin, v) {
+      const r = await admin.revokeKey(v.site as string, v.key as string);
+      return { json: r, text: `API key ${r.id} (${r.prefix}…) revoked at ${r.revoked_at}` };
     },
   },
   'channel create': {

@@ -170,6 +170,8 @@ export interface InquiriesTable {
   click_id: number | null;
   page_url: string | null;
   page_title: string | null;
+  /** generated from page_url by the database (0002) */
+  page_path: ColumnType<string | null, never, never>;
   first_message: string | null;
   ad: Json<Record<string, string | null>> | null;
   tags: ColumnType<string[], string[] | undefined, string[]>;

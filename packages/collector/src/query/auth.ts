@@ -29,3 +29,15 @@ export async function authorizeSite(db: Kysely<DB>, req: FastifyRequest, siteRef
   if (!site || site.id !== key.site_id) throw notFound('site');
   return site;
 }
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** the site the request's key may read, set before anything else looks at the request */
+    chatmarkSite?: Site;
+  }
+}
+
+export const siteOf = (req: FastifyRequest): Site => req.chatmarkSite!;
+
+/** The OpenAPI security requirement of every route under /v1/sites. */
+export const security = [{ bearer: [] }];

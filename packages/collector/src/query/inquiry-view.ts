@@ -1,5 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import type { DB } from '../db/schema.ts';
+import { isCalendarDate } from './period.ts';
 
 /** An inquiry as the analysts' API shows it (CONTRACT §4): snake_case, null where there is no value. */
 export interface InquiryView {
@@ -14,7 +15,7 @@ export interface InquiryView {
   message_count: number;
   tags: string[];
   status: string;
-  page: { url: string | null; title: string | null };
+  page: { url: string | null; path: string | null; title: string | null };
   session: {
     code: string;
     started_at: string;
@@ -52,7 +53,9 @@ export function inquiryRows(db: Kysely<DB>, siteId: number) {
     .where('i.site_id', '=', siteId)
     .select([
       'i.id', 'i.received_at', 'i.last_message_at', 'i.message_count', 'i.type', 'i.match_method', 'i.match_confidence',
-      'i.first_message', 'i.tags', 'i.status', 'i.page_url', 'i.page_title', 'i.ad', 'i.session_code',
+      'i.first_message', 'i.tags', 'i.status', 'i.page_url', 'i.page_path', 'i.page_title', 'i.ad', 'i.session_code',
+      // the cursor keeps PostgreSQL's microseconds: a JavaScript Date would round them away and skip rows
+      sql<string>`to_char(i.received_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`.as('cursor_ts'),
       'ch.kind as channel', 'ch.provider',
       'c.id as contact_id', 'c.name as contact_name', 'c.phone as contact_phone', 'c.username as contact_username',
       's.code as s_code', 's.started_at as s_started_at', 's.landing_url as s_landing_url', 's.referrer as s_referrer',
@@ -64,9 +67,9 @@ export function inquiryRows(db: Kysely<DB>, siteId: number) {
     ]);
 }
 
-type Row = Awaited<ReturnType<ReturnType<typeof inquiryRows>['execute']>>[number];
+export type InquiryRow = Awaited<ReturnType<ReturnType<typeof inquiryRows>['execute']>>[number];
 
-export function toInquiryView(r: Row): InquiryView {
+export function toInquiryView(r: InquiryRow): InquiryView {
   const ad = r.ad as Record<string, string | null> | null;
   return {
     id: r.id,
@@ -80,7 +83,7 @@ export function toInquiryView(r: Row): InquiryView {
     message_count: r.message_count,
     tags: r.tags,
     status: r.status,
-    page: { url: r.page_url, title: r.page_title },
+    page: { url: r.page_url, path: r.page_path, title: r.page_title },
     session: r.s_code
       ? {
           code: r.s_code,
@@ -112,18 +115,18 @@ export function toInquiryView(r: Row): InquiryView {
 }
 
 /** Keyset cursor over (received_at desc, id desc): stable under concurrent inserts. */
-export function encodeCursor(receivedAt: Date, id: number): string {
-  return Buffer.from(`${receivedAt.toISOString()}|${id}`).toString('base64url');
+export function encodeCursor(receivedAt: string, id: number): string {
+  return Buffer.from(`${receivedAt}|${id}`).toString('base64url');
 }
 
-export function decodeCursor(cursor: string): { receivedAt: Date; id: number } | null {
-  const [ts, id] = Buffer.from(cursor, 'base64url').toString('utf8').split('|');
-  const receivedAt = new Date(ts ?? '');
+const CURSOR_TS = /^(\d{4})-(\d{2})-(\d{2})T([01]\d|2[0-3]):[0-5]\d:[0-5]\d(\.\d{1,6})?Z$/;
+
+export function decodeCursor(cursor: string): { receivedAt: string; id: number } | null {
+  if (!/^[A-Za-z0-9_-]+$/.test(cursor)) return null;
+  const [ts, id, extra] = Buffer.from(cursor, 'base64url').toString('utf8').split('|');
   const n = Number(id);
-  if (!ts || Number.isNaN(receivedAt.getTime()) || !Number.isSafeInteger(n) || n < 0) return null;
-  return { receivedAt, id: n };
+  const t = CURSOR_TS.exec(ts ?? '');
+  if (!t || extra !== undefined || !/^\d{1,16}$/.test(id ?? '') || !Number.isSafeInteger(n)) return null;
+  if (!isCalendarDate(+t[1]!, +t[2]!, +t[3]!)) return null;
+  return { receivedAt: ts!, id: n };
 }
-
-export const periodBound = (value: string, timezone: string) =>
-  // A bare date is midnight in the site's time zone; anything else is an instant.
-  /^\d{4}-\d{2}-\d{2}$/.test(value) ? sql<Date>`(${value}::date::timestamp at time zone ${timezone})` : sql<Date>`${value}::timestamptz`;
