@@ -29,6 +29,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     // Our routes are few and fixed; a stray trailing slash should still find them.
     routerOptions: { ignoreTrailingSlash: true },
     return503OnClosing: true,
+    // A line per hit would cost more than the hit; failures are logged where they happen.
+    disableRequestLogging: true,
     forceCloseConnections: 'idle',
   });
   app.setValidatorCompiler(validatorCompiler);
