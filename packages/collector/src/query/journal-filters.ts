@@ -87,8 +87,9 @@ const containsPattern = (s: string) => '%' + likeEscape(s) + '%';
 const TRUE = sql<boolean>`true`;
 const and = (conds: RawBuilder<boolean>[]) => (conds.length ? sql<boolean>`(${sql.join(conds, sql` and `)})` : TRUE);
 
+/** `(none)` asks for a visit without the value, not for inquiries without a visit. */
 function equalsOrNone(column: string, value: string): RawBuilder<boolean> {
-  return value === NONE ? sql<boolean>`${sql.ref(column)} is null` : sql<boolean>`${sql.ref(column)} = ${value}`;
+  return value === NONE ? sql<boolean>`(s.code is not null and ${sql.ref(column)} is null)` : sql<boolean>`${sql.ref(column)} = ${value}`;
 }
 
 /** Conditions on the visit, over sessions aliased `s`: shared by inquiries, sessions and clicks. */
