@@ -12,7 +12,7 @@ export interface TagOptions {
   /** Message template with {text} and {code}. */
   template: string;
   /** Preset phrase (data-chatmark-text); replaces the link's own prefill as {text}. */
-  text?: string;
+  text?: string | null;
   /** The site's WhatsApp numbers; when non-empty, links to other numbers are left alone. Also
    *  governs Telegram phone links (t.me/+<phone>): a business usually has one phone. */
   wa?: string[];
@@ -29,14 +29,23 @@ export interface ChatTarget {
 
 // The href the last parse() saw, split into scheme, slashes, host, path, query (without "?")
 // and fragment (with "#"): tagHref reuses it, and chatTarget's result does not carry it.
-let x: RegExpExecArray;
+let x: [href: string, scheme: string, slashes: string, host: string, path: string, query: string, fragment: string];
 
-// The first occurrence of the query parameter `re` finds (its value in group 2), and that value
-// decoded as a form would be; null when the parameter is absent.
+// The first occurrence of query parameter `n` (its value in group 2), and that value decoded as a
+// form would be; undefined when the parameter is absent. A stray "%" ("скидка 10%") stays a "%",
+// as URLSearchParams keeps it, where decodeURIComponent would throw.
 let found: RegExpExecArray | null;
-const value = (re: RegExp) => (found = re.exec(x[5])) && decodeURIComponent((found[2] || '').replace(/\+/g, ' '));
-const TEXT = /(^|&)text(?:=([^&]*))?(?=&|$)/;
-const START = /(^|&)start(?:=([^&]*))?(?=&|$)/;
+const PARAM: Record<string, RegExp> = {};
+const value = (n: string, v?: string) => {
+  if ((found = (PARAM[n] ||= RegExp('(^|&)' + n + '(?:=([^&]*))?(?=&|$)')).exec(x[5]))) {
+    v = (found[2] || '').replace(/\+/g, ' ');
+    try {
+      return decodeURIComponent(v);
+    } catch {
+      return decodeURIComponent(v.replace(/%(?![\da-f]{2})/gi, '%25'));
+    }
+  }
+};
 
 // Every form, on the lower-cased scheme, host and path: it pins the exact host (no look-alikes)
 // and the exact path (wa.me/message/…, t.me/<channel>/<post> fall out). Groups: 1 wa.me, 2 its
@@ -49,14 +58,14 @@ const FORM =
 
 const parse = (h: string): ChatTarget | null => {
   // Only absolute URLs: a relative one ("wa.me/…", "/contacts") is never a messenger link.
-  x = /^([a-z]+:)(\/*)([^/?#]*)([^?#]*)\??([^#]*)(.*)/i.exec(h.trim())!;
+  x = /^([a-z]+:)(\/*)([^/?#]*)([^?#]*)\??([^#]*)(.*)/i.exec(h.trim()) as unknown as typeof x;
   let m = x && FORM.exec((x[1] + x[3] + x[4]).toLowerCase()),
     // Digits only: a "+" in a query is a space, and hand-written numbers carry "(", "-", " ".
     d;
   if (m && (m[6] || m[7] || m[8])) {
-    d = (value(/(^|&)phone=([^&]*)/) || '').replace(/\D/g, '');
+    d = (value('phone') || '').replace(/\D/g, '');
     // With neither domain nor phone this checks "t.me/+", which fails.
-    if (m[8]) m = FORM.exec('https:t.me/' + (value(/(^|&)domain=([^&]*)/) || '+' + d).toLowerCase());
+    if (m[8]) m = FORM.exec('https:t.me/' + (value('domain') || '+' + d).toLowerCase());
   }
   // Params that turn a chat link into something else (mini app, group add, game, referral
   // program — start=_tgr_… included —, post): an added text/start would be ignored there or, in
@@ -81,38 +90,40 @@ export const chatTarget = (href: string): ChatTarget | null => {
   try {
     return parse(href);
   } catch {
-    // malformed percent-encoding in the query: not a link to touch
+    // broken UTF-8 in a percent-encoded value: not a link to touch
     return null;
   }
 };
 
-// code + template + text → the filled message, percent-encoded: most links of a page share one.
+// The link's text ({text} before the template is filled) → the filled message, percent-encoded,
+// for the template and code of the last call: most links of a page share one. Comparing the
+// template and code costs nothing when they are the same strings as last time.
 const encoded = new Map<string, string>();
+let forTemplate: string, forCode: string;
 
 /** The link with the visit code added (`text` for people, `start` for bots), or null when it is not one to tag. */
 export function tagHref(href: string, o: TagOptions): string | null {
   try {
-    const p = parse(href);
-    if (!p) return null;
-    const { m, to } = p,
-      l = /^[a-z]/.test(to) ? o.tg : o.wa,
-      q = x[5];
-    if (to && l?.length && !l.includes(to)) return null;
-    const bot = m == 'tg' && (/bot$/.test(to) || o.bots?.includes(to) || START.test(q)),
-      re = bot ? START : TEXT,
+    const p = parse(href),
+      l = p && (/^[a-z]/.test(p.to) ? o.tg : o.wa);
+    if (!p || (p.to && l?.length && !l.includes(p.to))) return null;
+    const q = x[5],
+      bot = p.m == 'tg' && (/bot$/.test(p.to) || o.bots?.includes(p.to) || value('start') != null),
       k = bot ? 'start' : 'text',
-      v = value(re) || '',
+      v = value(k) || '',
+      f = found,
       t = o.text ?? v,
-      key = o.code + o.template + '\0' + t,
-      // the query before and after that first occurrence
-      a = found ? q.slice(0, found.index) : q,
-      b = found ? q.slice(found.index + found[0].length) : '';
-    let y, e;
-    // Keep the site's own start value while the pair stays valid (≤64 of [A-Za-z0-9_-]).
-    if (bot) e = y = v && /^[\w-]{0,64}$/.test(v + '-' + o.code) ? v + '-' + o.code : o.code;
+      // the query before (without its "&") and after (with it) the parameter's first occurrence
+      a = f ? q.slice(0, f.index) : q,
+      b = f ? q.slice(f.index + f[0].length) : '';
+    if (forTemplate != o.template || forCode != o.code) encoded.clear(), (forTemplate = o.template), (forCode = o.code);
+    let y,
+      u,
+      // Keep the site's own start value while the pair stays valid (≤64 of [A-Za-z0-9_-]).
+      e = bot ? (y = v && /^[\w-]{0,64}$/.test(v + '-' + o.code) ? v + '-' + o.code : o.code) : encoded.get(t);
     // What URLSearchParams would write (so links read the same whichever way they were made):
     // form encoding, whose "+" for a space not every client decodes, so %20.
-    else if (!(e = encoded.get(key))) encoded.set(key, (e = encodeURIComponent((y = fillTemplate(o.template, t, o.code))).replace(/[!'()~]/g, escape)));
+    if (!e) encoded.set(t, (e = encodeURIComponent((y = fillTemplate(o.template, t, o.code))).replace(/[!'()~]/g, escape)));
     return (
       // What URL would write: scheme and host in lower case, "/" for an empty http(s) path.
       (x[1] + x[2] + x[3]).toLowerCase() +
@@ -121,17 +132,15 @@ export function tagHref(href: string, o: TagOptions): string | null {
       // The parameter is set where it stands, or added at the end; other parameters stay as they
       // are when they are in their encoded form already. Otherwise (a repeated parameter, a
       // space, "(", non-ASCII, a percent escape, no "="), URLSearchParams re-encodes the query.
-      (!re.test(b) && /^(&?[\w.*-]+=[\w.*-]*)*$/.test(a + b) ? a + (found ? found[1] : a && '&') + k + '=' + e + b : slow(q, k, y ?? fillTemplate(o.template, t, o.code))) +
+      (!PARAM[k]!.test(b) && /^(&[\w.*-]+=[\w.*-]*)*$/.test((a && '&' + a) + b)
+        ? (a && a + '&') + k + '=' + e + b
+        : // (Through URL, whose parser percent-encodes raw non-ASCII first: Node's URLSearchParams
+          // misreads it next to percent escapes.)
+          ((u = new URL('a:?' + q).searchParams), u.set(k, y ?? fillTemplate(o.template, t, o.code)), (u + '').replace(/\+/g, '%20'))) +
       x[6]
     );
   } catch {
-    // malformed percent-encoding in the query, a lone surrogate in the text: left alone
+    // Broken UTF-8 in a percent-encoded value, a lone surrogate in the text: left alone.
     return null;
   }
 }
-
-const slow = (q: string, k: string, y: string) => {
-  const u = new URLSearchParams(q);
-  u.set(k, y);
-  return (u + '').replace(/\+/g, '%20');
-};

@@ -6,7 +6,7 @@ import { safe } from './boundary.ts';
 import { tagOptions } from './options.ts';
 import { rollSession } from './session.ts';
 import { load, save, type State } from './state.ts';
-import { retag, tag, tagLink, watch, watchShadowRoots } from './tagger.ts';
+import { retag, tag, tagLink, watch } from './tagger.ts';
 import { transport } from './transport.ts';
 
 interface Chatmark {
@@ -118,7 +118,45 @@ function start() {
   if (!off) {
     watch(document);
     pageview();
-    watchShadowRoots();
+
+    // Wraps a function of the page's: `before` sees (and may change) the arguments first, inside
+    // the error boundary; the page's own errors from the original stay the page's.
+    const patch = <T,>(o: T, k: keyof T, before: (a: unknown[], self: unknown) => unknown) => {
+      const f = o[k] as (...a: unknown[]) => unknown;
+      o[k] = function (this: unknown, ...a: unknown[]) {
+        safe(before)(a, this);
+        return f.apply(this, a);
+      } as T[keyof T];
+    };
+
+    // A shadow root attached after start-up (a component defined after this script ran, a lazy
+    // widget) changes nothing in the light DOM, so it is caught where it is made, once made.
+    // Open roots only: a closed one could be watched from here but never found again by a
+    // scan, so its links would keep a stale code when the code or the settings change.
+    patch(Element.prototype, 'attachShadow', (_, e) =>
+      setTimeout(
+        safe(() => {
+          const root = (e as Element).shadowRoot;
+          if (root) watch(root);
+        }),
+      ),
+    );
+
+    // window.open('https://wa.me/…') is tagged on the way, and is a chat click too.
+    patch(w, 'open', (a) => {
+      const t = tag(a[0] + '');
+      if (t) {
+        emit('click', chatTarget(a[0] + ''));
+        a[0] = t;
+      }
+    });
+
+    // SPA navigation: a page view a little later, because routers set document.title after they
+    // push the new URL (and only if the path or query changed).
+    const later = () => setTimeout(pageview, 100);
+    patch(history, 'pushState', later);
+    patch(history, 'replaceState', later);
+    addEventListener('popstate', later);
 
     // Chat clicks: on tagged links (left or middle button, or the keyboard), heard in the capture
     // phase on window, so that a page handler stopping propagation cannot hide one, and never
@@ -131,34 +169,6 @@ function start() {
     });
     addEventListener('click', onClick, true);
     addEventListener('auxclick', onClick, true);
-
-    // window.open('https://wa.me/…') is tagged on the way, and is a chat click too.
-    const open = w.open;
-    w.open = function (this: Window, ...a: Parameters<typeof open>) {
-      safe(() => {
-        const u = a[0] + '';
-        const t = tag(u);
-        if (t) {
-          emit('click', chatTarget(u));
-          a[0] = t;
-        }
-      })();
-      return open.apply(this, a);
-    };
-
-    // SPA navigation: a page view a little later, because routers set document.title after they
-    // push the new URL. The page's own errors (an uncloneable state, a cross-origin URL) stay
-    // the page's.
-    const later = () => setTimeout(pageview, 100);
-    for (const k of ['pushState', 'replaceState'] as const) {
-      const f = history[k];
-      history[k] = function (this: History, ...a: Parameters<History['pushState']>) {
-        const r = f.apply(this, a);
-        later();
-        return r;
-      };
-    }
-    addEventListener('popstate', later);
   }
 }
 

@@ -32,7 +32,7 @@ export function rollSession(s: State, now: number, page: { href: string; search:
     s.l = page.href;
   }
   s.t = now;
-  // Four codes are 120 random bits from crypto.getRandomValues; a generator of its own would
-  // cost the snippet a hundred bytes more.
+  // Four codes carry 124 random bits from crypto.getRandomValues (a little less: codes without
+  // both a digit and a letter are drawn again); a generator of its own would cost bytes.
   s.v ||= makeCode() + makeCode() + makeCode() + makeCode();
 }

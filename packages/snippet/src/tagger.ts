@@ -22,7 +22,7 @@ const MAYBE_CHAT = /wa\.me|whatsapp|t\.me|telegram|tg:/i;
 
 /** The tagged form of a URL, or a falsy value when it is not one to tag (or tagging is off). */
 export const tag = (href: string, text?: string | null): string | null | false =>
-  options && ((options.text = text ?? undefined), tagHref(href, options));
+  options && ((options.text = text), tagHref(href, options));
 
 /**
  * Tags (or restores) one link; returns [original, now] when it is or was a messenger link.
@@ -69,7 +69,8 @@ function scan(n: Node) {
   if (e.querySelectorAll) {
     const walker = document.createTreeWalker(e, 1);
     for (let h: Node | null = e; h; h = walker.nextNode()) if ((h as Element).shadowRoot) watch((h as Element).shadowRoot!);
-    if (e.getAttribute) tagLink(e);
+    // the node itself, unless a document or shadow root
+    if ('getAttribute' in e) tagLink(e);
     for (const a of e.querySelectorAll('a[href]')) tagLink(a);
   }
 }
@@ -84,19 +85,4 @@ export function retag(o: TagOptions | false, now: unknown): void {
     // handing them to the callback would tag every link a second time.
     observer.takeRecords();
   }
-}
-
-// A shadow root attached after start-up (a component defined after this script ran, a lazy
-// widget) changes nothing in the light DOM, so it is caught where it is made. Open roots only:
-// a closed one could be watched from here but never found again by scan(), so its links would
-// keep a stale code when the code or the settings change.
-export function watchShadowRoots(): void {
-  const proto = Element.prototype;
-  const attach = proto.attachShadow;
-  proto.attachShadow = function (this: Element, init: ShadowRootInit) {
-    // The page's own errors from attachShadow stay the page's.
-    const root = attach.call(this, init);
-    if (init.mode == 'open') safe(watch)(root);
-    return root;
-  };
 }

@@ -3,7 +3,7 @@ import { safe } from './boundary.ts';
 
 /**
  * Sends hits to the collector as text/plain JSON: a "simple" cross-origin request, so no CORS
- * preflight, and no credentials. A page view goes by fetch so that its answer can be read; other
+ * preflight (and a cross-origin fetch sends no cookies by default). A page view goes by fetch so that its answer can be read; other
  * hits by sendBeacon, which outlives the page, or fetch(keepalive) when the beacon is refused.
  * A send that fails (network error, 5xx) is tried once more just before the next hit; a 4xx is
  * the collector refusing the hit, and trying again would not help.
@@ -15,7 +15,7 @@ export function transport(url: URL, onAnswer: (a: HitAnswer, h: Hit) => void) {
     const body = JSON.stringify(h);
     const pv = h.t == 'pv';
     if (pv || !navigator.sendBeacon(url, body))
-      fetch(url, { method: 'POST', body, keepalive: true, credentials: 'omit' })
+      fetch(url, { method: 'POST', body, keepalive: true })
         .then((r) => {
           if (r.status > 499) throw 0;
           return pv && r.status == 200 && r.json();
