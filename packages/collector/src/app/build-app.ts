@@ -38,7 +38,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.setNotFoundHandler(notFoundHandler);
 
   const { database } = deps;
-  await app.register(docs, { publicUrl: deps.config.publicUrl });
+  // Not a child plugin: the description must see the routes of every context.
+  await docs(app, { publicUrl: deps.config.publicUrl });
   await app.register(healthRoutes, { database });
   await app.register(snippetRoutes);
   await app.register(ingestRoutes, { database, config: deps.config });
