@@ -84,6 +84,36 @@ describe.each(DATABASE_KINDS)('chatmark commands on %s', (kind) => {
     expect(listedChannels.stdout).not.toContain('app-secret-from-meta');
   });
 
+  it('key list shows prefixes and states, never a key; key revoke takes a prefix or an id', async () => {
+    const site = JSON.parse((await runCliAsync(['site', 'create', '--name', 'Keys', '--domain', 'keys.example.com', '--json'], env)).stdout);
+    const extra = JSON.parse((await runCliAsync(['key', 'create', '--site', String(site.id), '--name', 'BI', '--json'], env)).stdout).api_key as string;
+
+    const listed = await runCliAsync(['key', 'list', '--site', String(site.id), '--json'], env);
+    expect(listed.status, listed.stderr).toBe(0);
+    const { keys } = JSON.parse(listed.stdout);
+    expect(keys.map((k: { prefix: string; name: string | null; revoked_at: string | null }) => [k.prefix, k.name, k.revoked_at])).toEqual([
+      [site.api_key.slice(0, 8), 'created with the site', null],
+      [extra.slice(0, 8), 'BI', null],
+    ]);
+    expect(listed.stdout).not.toContain(site.api_key);
+    expect(listed.stdout).not.toContain(extra);
+
+    const revoked = await runCliAsync(['key', 'revoke', '--site', site.key, '--key', extra.slice(0, 8), '--json'], env);
+    expect(revoked.status, revoked.stderr).toBe(0);
+    expect(JSON.parse(revoked.stdout)).toMatchObject({ id: keys[1].id, revoked_at: expect.any(String) });
+    const byId = await runCliAsync(['key', 'revoke', '--site', String(site.id), '--key', String(keys[0].id)], env);
+    expect(byId.stdout).toMatch(new RegExp(`API key ${keys[0].id} \\(${site.api_key.slice(0, 8)}…\\) revoked at`));
+    const text = await runCliAsync(['key', 'list', '--site', String(site.id)], env);
+    expect(text.stdout.match(/revoked 20/g)).toHaveLength(2);
+
+    const unknown = await runCliAsync(['key', 'revoke', '--site', String(site.id), '--key', 'cmk_nope', '--json'], env);
+    expect(unknown.status).toBe(1);
+    expectOneLineError(unknown.stderr, /no API key "cmk_nope"/);
+    const usage = await runCliAsync(['key', 'revoke', '--site', String(site.id)], env);
+    expect(usage.status).toBe(2);
+    expect(usage.stderr).toMatch(/missing --key/);
+  });
+
   it('reports bad values as one line with exit 1', async () => {
     const r = await runCliAsync(['site', 'create', '--name', 'x', '--domain', 'x.com', '--timezone', 'Nowhere/Atlantis', '--json'], env);
     expect(r.status).toBe(1);
@@ -153,6 +183,13 @@ describe('chatmark serve on the embedded database', () => {
       const listed = await fetch(`${server.url}/v1/admin/sites`, { headers: { authorization: `Bearer ${server.adminToken}` } });
       const { sites } = (await listed.json()) as { sites: Array<{ key: string }> };
       expect(sites.map((s) => s.key)).toContain(site.key);
+      // Keys too go through the server while it holds the database.
+      const keys = await runCliAsync(['key', 'list', '--site', String(site.id), '--json'], env);
+      expect(JSON.parse(keys.stdout).keys).toHaveLength(1);
+      const revoked = await runCliAsync(['key', 'revoke', '--site', String(site.id), '--key', site.api_key.slice(0, 8), '--json'], env);
+      expect(revoked.status, revoked.stderr).toBe(0);
+      const refused = await fetch(`${server.url}/v1/sites/${site.id}/inquiries`, { headers: { authorization: `Bearer ${site.api_key}` } });
+      expect(refused.status).toBe(401);
       const migrated = await runCliAsync(['migrate', '--json'], env);
       expect(JSON.parse(migrated.stdout)).toEqual({ applied: [] });
     } finally {
