@@ -32,20 +32,13 @@ export interface ChatTarget {
 let x: [href: string, scheme: string, slashes: string, host: string, path: string, query: string, fragment: string];
 
 // The first occurrence of query parameter `n` (its value in group 2), and that value decoded as a
-// form would be; undefined when the parameter is absent. A stray "%" ("скидка 10%") stays a "%",
-// as URLSearchParams keeps it, where decodeURIComponent would throw.
+// form would be; null when the parameter is absent. A stray "%" ("скидка 10%") stays a "%", as
+// URLSearchParams keeps it, where decodeURIComponent would throw.
 let found: RegExpExecArray | null;
 const PARAM: Record<string, RegExp> = {};
-const value = (n: string, v?: string) => {
-  if ((found = (PARAM[n] ||= RegExp('(^|&)' + n + '(?:=([^&]*))?(?=&|$)')).exec(x[5]))) {
-    v = (found[2] || '').replace(/\+/g, ' ');
-    try {
-      return decodeURIComponent(v);
-    } catch {
-      return decodeURIComponent(v.replace(/%(?![\da-f]{2})/gi, '%25'));
-    }
-  }
-};
+const value = (n: string) =>
+  (found = (PARAM[n] ||= RegExp('(^|&)' + n + '(?:=([^&]*))?(?=&|$)')).exec(x[5])) &&
+  decodeURIComponent((found[2] || '').replace(/\+/g, ' ').replace(/%(?![\da-f]{2})/gi, '%25'));
 
 // Every form, on the lower-cased scheme, host and path: it pins the exact host (no look-alikes)
 // and the exact path (wa.me/message/…, t.me/<channel>/<post> fall out). Groups: 1 wa.me, 2 its
@@ -95,10 +88,13 @@ export const chatTarget = (href: string): ChatTarget | null => {
   }
 };
 
-// The link's text ({text} before the template is filled) → the filled message, percent-encoded,
-// for the template and code of the last call: most links of a page share one. Comparing the
-// template and code costs nothing when they are the same strings as last time.
-const encoded = new Map<string, string>();
+/** Where the link tagHref last tagged goes (so the snippet need not parse it again for a click). */
+export let tagged: ChatTarget;
+
+// The link's text ({text} before the template is filled) → the filled message, as it is and
+// percent-encoded, for the template and code of the last call: most links of a page share one.
+// Comparing the template and code costs nothing when they are the same strings as last time.
+let filled = new Map<string, [string, string]>();
 let forTemplate: string, forCode: string;
 
 /** The link with the visit code added (`text` for people, `start` for bots), or null when it is not one to tag. */
@@ -115,15 +111,16 @@ export function tagHref(href: string, o: TagOptions): string | null {
       t = o.text ?? v,
       // the query before (without its "&") and after (with it) the parameter's first occurrence
       a = f ? q.slice(0, f.index) : q,
-      b = f ? q.slice(f.index + f[0].length) : '';
-    if (forTemplate != o.template || forCode != o.code) encoded.clear(), (forTemplate = o.template), (forCode = o.code);
-    let y,
-      u,
+      b = f ? q.slice(f.index + f[0].length) : '',
       // Keep the site's own start value while the pair stays valid (≤64 of [A-Za-z0-9_-]).
-      e = bot ? (y = v && /^[\w-]{0,64}$/.test(v + '-' + o.code) ? v + '-' + o.code : o.code) : encoded.get(t);
+      start = v && /^[\w-]{0,64}$/.test(v + '-' + o.code) ? v + '-' + o.code : o.code;
+    if (forTemplate != o.template || forCode != o.code) (filled = new Map()), (forTemplate = o.template), (forCode = o.code);
+    let [y, e] = bot ? [start, start] : filled.get(t) || [fillTemplate(o.template, t, o.code)],
+      u;
     // What URLSearchParams would write (so links read the same whichever way they were made):
     // form encoding, whose "+" for a space not every client decodes, so %20.
-    if (!e) encoded.set(t, (e = encodeURIComponent((y = fillTemplate(o.template, t, o.code))).replace(/[!'()~]/g, escape)));
+    if (!e) filled.set(t, [y, (e = encodeURIComponent(y).replace(/[!'()~]/g, escape))]);
+    tagged = p;
     return (
       // What URL would write: scheme and host in lower case, "/" for an empty http(s) path.
       (x[1] + x[2] + x[3]).toLowerCase() +
@@ -131,12 +128,12 @@ export function tagHref(href: string, o: TagOptions): string | null {
       '?' +
       // The parameter is set where it stands, or added at the end; other parameters stay as they
       // are when they are in their encoded form already. Otherwise (a repeated parameter, a
-      // space, "(", non-ASCII, a percent escape, no "="), URLSearchParams re-encodes the query.
+      // space, "(", non-ASCII, a percent escape, no "="), URLSearchParams re-encodes the query
+      // (through URL, whose parser percent-encodes raw non-ASCII first: Node's URLSearchParams
+      // misreads it next to percent escapes).
       (!PARAM[k]!.test(b) && /^(&[\w.*-]+=[\w.*-]*)*$/.test((a && '&' + a) + b)
         ? (a && a + '&') + k + '=' + e + b
-        : // (Through URL, whose parser percent-encodes raw non-ASCII first: Node's URLSearchParams
-          // misreads it next to percent escapes.)
-          ((u = new URL('a:?' + q).searchParams), u.set(k, y ?? fillTemplate(o.template, t, o.code)), (u + '').replace(/\+/g, '%20'))) +
+        : ((u = new URL('a:?' + q).searchParams), u.set(k, y), (u + '').replace(/\+/g, '%20'))) +
       x[6]
     );
   } catch {

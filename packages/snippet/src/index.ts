@@ -1,7 +1,7 @@
 // The browser snippet. Shared code is imported file by file, not through @chatmark/shared's
 // index, so that only what the snippet uses is bundled.
 import type { Hit, HitAnswer } from '../../shared/src/hit.ts';
-import { chatTarget } from '../../shared/src/links.ts';
+import { tagged } from '../../shared/src/links.ts';
 import { safe } from './boundary.ts';
 import { tagOptions } from './options.ts';
 import { rollSession } from './session.ts';
@@ -146,7 +146,7 @@ function start() {
     patch(w, 'open', (a) => {
       const t = tag(a[0] + '');
       if (t) {
-        emit('click', chatTarget(a[0] + ''));
+        emit('click', tagged);
         a[0] = t;
       }
     });
@@ -165,7 +165,7 @@ function start() {
       const a = e.button < 2 && (e.composedPath().find((n) => n instanceof HTMLAnchorElement) as Element | undefined);
       // Forced: until the site's settings arrive, this is where a link gets its code.
       const l = a && tagLink(a, 1);
-      if (l && l[0] != l[1]) emit('click', chatTarget(l[0]));
+      if (l && l[0] != l[1]) emit('click', l[2]);
     });
     addEventListener('click', onClick, true);
     addEventListener('auxclick', onClick, true);

@@ -1,13 +1,13 @@
-import { tagHref, type TagOptions } from '../../shared/src/links.ts';
+import { tagHref, tagged, type ChatTarget, type TagOptions } from '../../shared/src/links.ts';
 import { safe } from './boundary.ts';
 
-// On every link tagged: [its original href, the href it was given]. Tagging always starts from
+// On every link tagged: [its original href, the href it was given, where it goes]. Tagging always starts from
 // the original, so a new code or new settings re-tag cleanly instead of adding a second code;
 // and an href other than the one we gave means the page changed it: that is the new original.
 // A symbol-keyed property rather than a WeakMap, which costs more per link; the page never sees
 // it (no name to collide with, skipped by for…in and JSON).
 const SEEN = Symbol();
-type Seen = [original: string, now: string];
+type Seen = [original: string, now: string, target?: ChatTarget];
 
 // false when the visitor opted out: links go back to their originals.
 let options: TagOptions | false;
@@ -37,7 +37,7 @@ export function tagLink(a: Element, force?: unknown): Seen | undefined {
     const original = seen?.[1] == href ? seen[0] : href;
     const t = (!a.hasAttribute('data-chatmark-ignore') && tag(original, a.getAttribute('data-chatmark-text'))) || original;
     if (t != href) a.setAttribute('href', t);
-    return ((a as unknown as Record<symbol, Seen>)[SEEN] = [original, t]);
+    return ((a as unknown as Record<symbol, Seen>)[SEEN] = [original, t, tagged]);
   }
 }
 
