@@ -30,6 +30,7 @@ function start() {
   let off = s.o || ('respectDnt' in attrs && (nav.doNotTrack == '1' || nav.globalPrivacyControl));
   let path: string;
   let applied: string;
+  // what the browser says about itself (below), sent with every hit
   let fields: Partial<Hit>;
 
   // Links are tagged as they appear only once the site's settings are known (cached from an
@@ -66,7 +67,6 @@ function start() {
   const ready = new Promise((frame) => requestAnimationFrame(() => setTimeout(frame))).then(
     safe(() => {
       fields = {
-        k: attrs.site,
         sw: screen.width,
         sh: screen.height,
         dpr: devicePixelRatio,
@@ -86,7 +86,7 @@ function start() {
         if (!off) {
           s.t = Date.now();
           save(key, s);
-          send({ ...fields, t, v: s.v!, c: s.c!, u: location.href, ti: document.title, r: s.r, l: s.l, ...x } as Hit);
+          send({ ...fields, k: attrs.site!, t, v: s.v!, c: s.c!, u: location.href, ti: document.title, r: s.r, l: s.l, ...x });
         }
       }),
     );

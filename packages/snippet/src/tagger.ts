@@ -1,11 +1,11 @@
 import { tagHref, tagged, type ChatTarget, type TagOptions } from '../../shared/src/links.ts';
 import { safe } from './boundary.ts';
 
-// On every link tagged: [its original href, the href it was given, where it goes]. Tagging always starts from
-// the original, so a new code or new settings re-tag cleanly instead of adding a second code;
-// and an href other than the one we gave means the page changed it: that is the new original.
-// A symbol-keyed property rather than a WeakMap, which costs more per link; the page never sees
-// it (no name to collide with, skipped by for…in and JSON).
+// On every link looked at: [its original href, the href it was given, where it goes]. Tagging
+// always starts from the original, so a new code or new settings re-tag cleanly instead of adding
+// a second code; and an href other than the one we gave means the page changed it: that is the
+// new original. A symbol-keyed property rather than a WeakMap, which costs more per link; the
+// page never sees it (no name to collide with, skipped by for…in and JSON).
 const SEEN = Symbol();
 type Seen = [original: string, now: string, target?: ChatTarget];
 
@@ -25,8 +25,8 @@ export const tag = (href: string, text?: string | null): string | null | false =
   options && ((options.text = text), tagHref(href, options));
 
 /**
- * Tags (or restores) one link; returns [original, now] when it is or was a messenger link.
- * Reads attributes only, never layout.
+ * Tags (or restores) one link; returns [original, now, target] when it may be a messenger link
+ * (the target only matters when now != original). Reads attributes only, never layout.
  */
 export function tagLink(a: Element, force?: unknown): Seen | undefined {
   // The attribute, not the resolved .href: messenger links are absolute, and resolving
