@@ -53,10 +53,12 @@ export async function pagesReport(db: Kysely<DB>, scope: ReportScope, limit: num
     .slice(0, limit);
   if (top.length) {
     // Only the pages shown: the index on (site, path, ts) reads just their views.
-    const sessions = await scopedPageviews(db, scope)
-      .select(['pv.path', sql<number>`count(distinct pv.session_code)::int`.as('n')])
-      .where('pv.path', 'in', top.map((p) => p.path))
-      .groupBy('pv.path')
+    // distinct first, then count: hashing (path, session) pairs beats count(distinct), which sorts
+    const pairs = scopedPageviews(db, scope).select(['pv.path', 'pv.session_code']).distinct().where('pv.path', 'in', top.map((p) => p.path));
+    const sessions = await db
+      .selectFrom(pairs.as('x'))
+      .select(['x.path', count().as('n')])
+      .groupBy('x.path')
       .execute();
     for (const s of sessions) pages.get(s.path)!.sessions = s.n;
   }

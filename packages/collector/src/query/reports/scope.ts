@@ -49,6 +49,21 @@ const notBotSession = (alias: 'k' | 'pv') =>
   sql<boolean>`not exists (select 1 from sessions b where b.site_id = ${sql.ref(`${alias}.site_id`)} and b.code = ${sql.ref(`${alias}.session_code`)} and b.is_bot)`;
 
 /**
+ * The visit of a row, looked up by its primary key one row at a time. A plain join lets the
+ * planner hash every session of the site (a million a year) to match a few thousand
+ * inquiries or clicks; a lateral lookup with LIMIT cannot be turned into that.
+ */
+function visitOf(db: Kysely<DB>, alias: 'i' | 'k') {
+  return db
+    .selectFrom('sessions as v')
+    .select(['v.code', 'v.traffic_type', 'v.source', 'v.medium', 'v.campaign', 'v.is_bot'])
+    .whereRef('v.site_id', '=', sql.ref(`${alias}.site_id`))
+    .whereRef('v.code', '=', sql.ref(`${alias}.session_code`))
+    .limit(1)
+    .as('s');
+}
+
+/**
  * Inquiries received in the period, filtered, with their channel `ch` and visit `s` (left: an
  * inquiry without a visit counts), leaving out those whose visit was a bot's.
  */
@@ -57,7 +72,7 @@ export function scopedInquiries(db: Kysely<DB>, scope: ReportScope, period: Peri
   return db
     .selectFrom('inquiries as i')
     .innerJoin('channels as ch', (j) => j.onRef('ch.site_id', '=', 'i.site_id').onRef('ch.id', '=', 'i.channel_id'))
-    .leftJoin('sessions as s', (j) => j.onRef('s.site_id', '=', 'i.site_id').onRef('s.code', '=', 'i.session_code'))
+    .leftJoinLateral(() => visitOf(db, 'i'), (j) => j.onTrue())
     .$if(needsContact(f), (q) => q.innerJoin('contacts as c', (j) => j.onRef('c.site_id', '=', 'i.site_id').onRef('c.id', '=', 'i.contact_id')))
     .where('i.site_id', '=', scope.site.id)
     .where('i.received_at', '>=', period.from)
@@ -77,6 +92,25 @@ export function scopedSessions(db: Kysely<DB>, scope: ReportScope, period: Perio
     .where(sessionConditions(scope.filters));
 }
 
+/** How long before the period a visit may have started and still have clicks in it: a visit ends after 30 idle minutes. */
+const VISIT_REACH = '7 days';
+
+/**
+ * The human visits that chat clicks of the period can belong to, for a hash join: tens of
+ * thousands of clicks looked up one by one cost more than reading the period's visits from the
+ * index that holds their attribution.
+ */
+function recentVisits(db: Kysely<DB>, scope: ReportScope, period: Period) {
+  return db
+    .selectFrom('sessions as v')
+    .select(['v.code', 'v.traffic_type', 'v.source', 'v.medium', 'v.campaign', 'v.is_bot'])
+    .where('v.site_id', '=', scope.site.id)
+    .where('v.started_at', '>=', sql<Date>`${period.from}::timestamptz - ${VISIT_REACH}::interval`)
+    .where('v.started_at', '<', period.to)
+    .where('v.is_bot', '=', false)
+    .as('s');
+}
+
 /**
  * Chat clicks in the period. Joined to their session `s` only when a filter or the grouping
  * needs the visit; otherwise bots are left out through the small index of bot sessions.
@@ -86,9 +120,7 @@ export function scopedClicks(db: Kysely<DB>, scope: ReportScope, opts: { period?
   const withVisit = opts.withVisit || needsVisit(scope.filters);
   return db
     .selectFrom('chat_clicks as k')
-    .$if(withVisit, (q) =>
-      q.innerJoin('sessions as s', (j) => j.onRef('s.site_id', '=', 'k.site_id').onRef('s.code', '=', 'k.session_code')).where(sql<boolean>`s.is_bot = false`),
-    )
+    .$if(withVisit, (q) => q.innerJoin(recentVisits(db, scope, period), (j) => j.onRef('s.code', '=', 'k.session_code')))
     .$if(!withVisit, (q) => q.where(notBotSession('k')))
     .where('k.site_id', '=', scope.site.id)
     .where('k.ts', '>=', period.from)
