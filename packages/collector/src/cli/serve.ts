@@ -22,6 +22,31 @@ export async function serve(config: Config): Promise<void> {
     lockOwner: { role: 'server' },
   });
   let unannounce = () => {};
+  let app: Awaited<ReturnType<typeof buildApp>> | undefined;
+  let stopRetention = () => {};
+  // Registered before the banner says the server is ready: a signal that arrives with no
+  // listener kills the process outright, skipping the graceful close.
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    app?.log.info({ signal }, 'shutting down');
+    // A stuck request or connection must not keep the process past its grace period.
+    setTimeout(() => {
+      console.error('chatmark: shutdown took too long, exiting');
+      process.exit(1);
+    }, SHUTDOWN_GRACE_MS).unref();
+    stopRetention();
+    try {
+      await app?.close();
+      await database.close();
+    } finally {
+      unannounce();
+    }
+    process.exit(0);
+  };
+  process.once('SIGINT', () => void stop('SIGINT'));
+  process.once('SIGTERM', () => void stop('SIGTERM'));
   try {
     const applied = await migrate(database, readMigrations(MIGRATIONS_DIR));
     const admin = resolveAdminToken(config);
@@ -33,11 +58,11 @@ export async function serve(config: Config): Promise<void> {
       : { level: config.logLevel };
     // Without PUBLIC_URL the server's own address is its public URL, known once it listens.
     const runtime = { ...config };
-    const app = await buildApp({ config: runtime, database, adminToken: admin.token, logger });
+    app = await buildApp({ config: runtime, database, adminToken: admin.token, logger });
     // The geography data takes half a second to load: pay it before the first hit, not during.
     preloadGeo();
     await app.listen({ port: config.port, host: config.host });
-    const stopRetention = scheduleRetention(database.db, config.retentionDays, app.log);
+    stopRetention = scheduleRetention(database.db, config.retentionDays, app.log);
 
     const port = (app.server.address() as AddressInfo).port;
     const localHost = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
@@ -60,27 +85,6 @@ export async function serve(config: Config): Promise<void> {
       ].join('\n'),
     );
 
-    let stopping = false;
-    const stop = async (signal: string) => {
-      if (stopping) return;
-      stopping = true;
-      app.log.info({ signal }, 'shutting down');
-      // A stuck request or connection must not keep the process past its grace period.
-      setTimeout(() => {
-        console.error('chatmark: shutdown took too long, exiting');
-        process.exit(1);
-      }, SHUTDOWN_GRACE_MS).unref();
-      stopRetention();
-      try {
-        await app.close();
-        await database.close();
-      } finally {
-        unannounce();
-      }
-      process.exit(0);
-    };
-    process.once('SIGINT', () => void stop('SIGINT'));
-    process.once('SIGTERM', () => void stop('SIGTERM'));
   } catch (err) {
     unannounce();
     await database.close().catch(() => {});

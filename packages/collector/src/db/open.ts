@@ -58,16 +58,21 @@ async function openPostgres(url: string, poolSize: number): Promise<Database> {
   return wrap(db, 'postgres', async () => db.destroy());
 }
 
+// Distinct statement texts kept prepared; the app has a few hundred shapes (filters, list
+// lengths), so the cap only guards the server's memory against something unforeseen.
+const MAX_PREPARED = 1000;
+
 /**
- * The ingest statements (bulk writes through unnest) are a handful of texts run thousands of
- * times a second: as named prepared statements they are parsed and planned once per connection
- * instead of on every batch. Other queries vary too much in text to be worth keeping prepared.
+ * Runs parameterized statements as named prepared statements, so each is parsed and planned once
+ * per connection instead of on every call: the ingest batches and the ten statements of an
+ * inbound message are a handful of texts run hundreds or thousands of times a second, and
+ * planning them each time cost PostgreSQL more than executing them.
  */
 function preparingPool(pool: pg.Pool): PostgresPool {
   const names = new Map<string, string>();
   const nameOf = (text: string) => {
     let name = names.get(text);
-    if (!name) {
+    if (!name && names.size < MAX_PREPARED) {
       name = 'cm_' + createHash('sha1').update(text).digest('hex').slice(0, 20);
       names.set(text, name);
     }
@@ -76,8 +81,10 @@ function preparingPool(pool: pg.Pool): PostgresPool {
   return {
     async connect() {
       const client = await pool.connect();
-      const query = (text: string, values: unknown[]) =>
-        values.length && text.includes('unnest(') ? client.query({ name: nameOf(text), text, values }) : client.query(text, values);
+      const query = (text: string, values: unknown[]) => {
+        const name = values.length ? nameOf(text) : undefined;
+        return name ? client.query({ name, text, values }) : client.query(text, values);
+      };
       // Kysely's client type overloads query() for cursors, which are never used here.
       return { query, release: () => client.release() } as unknown as PostgresPoolClient;
     },
