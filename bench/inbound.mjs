@@ -82,22 +82,27 @@ try {
         method: 'POST',
         setupRequest(req, context) {
           let body;
+          let n_;
           if (sent.length > 10 && Math.random() < 0.1) {
             const i = Math.floor(Math.random() * sent.length);
             body = sent[i];
-            context.n = i + 1;
+            n_ = i + 1;
           } else {
             n++;
             body = metaBody(n, Math.random() < 0.8 ? codes[n % codes.length] : null);
             sent.push(body);
-            context.n = n;
+            n_ = n;
           }
+          // Answers on a connection come in the order of its requests; autocannon may build the
+          // next request before the last answer is in, so one slot per connection would mix them up.
+          (context.pending ??= []).push(n_);
           req.headers = { 'content-type': 'application/json', 'x-hub-signature-256': `sha256=${createHmac('sha256', APP_SECRET).update(body).digest('hex')}` };
           req.body = body;
           return req;
         },
         onResponse(status, _body, context) {
-          if (status === 200) acked.add(context.n);
+          const m = context.pending.shift();
+          if (status === 200) acked.add(m);
         },
       },
     ],
@@ -106,18 +111,23 @@ try {
 
   const client = new pg.Client({ connectionString: db.url });
   await client.connect();
-  const q = async (s) => (await client.query(s)).rows[0].n;
-  const inquiries = await q('select count(*)::int as n from inquiries');
-  const messages = await q('select count(*)::int as n from messages');
-  const coded = await q("select count(*)::int as n from inquiries where match_method = 'code'");
+  const rows = async (text, values) => (await client.query(text, values)).rows;
+  const [{ inquiries, coded }] = await rows(
+    "select count(*)::int as inquiries, (count(*) filter (where match_method = 'code'))::int as coded from inquiries where channel_id = $1",
+    [channel.id],
+  );
+  const stored = new Set((await rows('select provider_message_id as id from messages where channel_id = $1', [channel.id])).map((r) => Number(r.id.slice('wamid.bench.'.length))));
+  // Each message comes from its own contact: more than one inquiry for a contact is a doubled one.
+  const [{ doubled }] = await rows('select count(*)::int as doubled from (select contact_id from inquiries where channel_id = $1 group by 1 having count(*) > 1) as d', [channel.id]);
   await client.end();
 
-  // Every acknowledged message must be there once; one in flight when the run stopped may be
-  // stored without its answer having been counted, so stored can exceed acknowledged.
-  const doubled = Math.max(0, inquiries - messages);
+  // Every acknowledged message must be stored; one in flight when the run stopped may be stored
+  // without its answer having come back, so stored can exceed acknowledged.
+  const lost = [...acked].filter((m) => !stored.has(m)).length;
   console.log(`bench:inbound — ${RATE} msg/s target, ${SECONDS} s, 20 connections, ${SESSIONS} sessions to match, on ${new Date().toISOString()}`);
-  console.log(`requests ${result.requests.total} (2xx ${result['2xx']}, non-2xx ${result.non2xx}, errors ${result.errors + result.timeouts}); acknowledged messages ${acked.size}; messages stored ${messages}; inquiries ${inquiries} (${coded} matched by code)`);
-  console.log(`inbound: ${Math.round(result.requests.average)} msg/s p50 ${result.latency.p50} ms p99 ${result.latency.p99} ms | stored ${inquiries}/${acked.size} | doubled ${doubled}`);
+  console.log(`requests ${result.requests.total} (2xx ${result['2xx']}, non-2xx ${result.non2xx}, errors ${result.errors + result.timeouts}); messages sent ${n}, acknowledged ${acked.size}, stored ${stored.size}, acknowledged but lost ${lost}; inquiries ${inquiries} (${coded} matched by code)`);
+  console.log(`inbound: ${Math.round(result.requests.average)} msg/s p50 ${result.latency.p50} ms p99 ${result.latency.p99} ms | stored ${inquiries}/${n} | doubled ${doubled}`);
+  if (lost || doubled) process.exitCode = 1;
 } finally {
   await server.stop();
   await db.drop();

@@ -9,7 +9,9 @@ export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '../..');
 
 /** Starts `chatmark serve` on a free port; resolves once its banner is printed. */
 export function startCollector(env) {
-  const child = spawn(process.execPath, [join(ROOT, 'packages/collector/dist/cli.js'), 'serve'], {
+  // BENCH_PROFILE=<dir> writes the collector's CPU profile there, to see where a run's time went.
+  const profile = process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : [];
+  const child = spawn(process.execPath, [...profile, join(ROOT, 'packages/collector/dist/cli.js'), 'serve'], {
     env: { ...process.env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

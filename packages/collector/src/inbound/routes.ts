@@ -31,15 +31,15 @@ export async function inboundRoutes(app: FastifyInstance, opts: InboundRouteOpti
   app.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: BODY_LIMIT }, (_req, body, done) => done(null, body));
 
   // Every delivery names its channel, which hardly ever changes: a short cache spares a query per
-  // message. The site is read fresh, so a change of its privacy setting applies at once.
+  // message. The site's privacy setting is read with each message (recordInbound), so a change
+  // of it applies at once.
   const channels = new TtlCache<Channel | null>(10_000);
   const findChannel = async (provider: Provider, id: string) => {
     const channel = await channels.get(`${provider}:${id}`, () =>
       db.selectFrom('channels').selectAll().where('id', '=', id).where('provider', '=', provider).where('disabled_at', 'is', null).executeTakeFirst().then((c) => c ?? null),
     );
     if (!channel) throw notFound('channel');
-    const site = await db.selectFrom('sites').selectAll().where('id', '=', channel.site_id).executeTakeFirstOrThrow();
-    return { channel, site };
+    return channel;
   };
 
   const request = (req: FastifyRequest): WebhookRequest => ({
@@ -50,7 +50,7 @@ export async function inboundRoutes(app: FastifyInstance, opts: InboundRouteOpti
   });
 
   app.get('/v1/webhooks/meta/:channel', { schema: { params: { ...params, required: ['channel'] } } }, async (req, reply) => {
-    const { channel } = await findChannel('meta', (req.params as { channel: string }).channel);
+    const channel = await findChannel('meta', (req.params as { channel: string }).channel);
     try {
       return reply.type('text/plain').send(metaHandshake(req.query as Record<string, string | undefined>, secrets(channel)));
     } catch (err) {
@@ -61,7 +61,7 @@ export async function inboundRoutes(app: FastifyInstance, opts: InboundRouteOpti
 
   app.post('/v1/webhooks/:provider/:channel', { bodyLimit: BODY_LIMIT, schema: { params } }, async (req, reply: FastifyReply) => {
     const { provider, channel: channelId } = req.params as { provider: Provider; channel: string };
-    const { channel, site } = await findChannel(provider, channelId);
+    const channel = await findChannel(provider, channelId);
     const adapter = ADAPTERS[provider];
     const webhook = request(req);
     const keys = secrets(channel);
@@ -78,7 +78,7 @@ export async function inboundRoutes(app: FastifyInstance, opts: InboundRouteOpti
     messages.sort((a, b) => a.timestamp.getTime() - b.timestamp.getTime());
     const outcomes: RecordOutcome[] = [];
     try {
-      for (const m of messages) outcomes.push(await recordInbound(db, site, channel, m, opts.inbound));
+      for (const m of messages) outcomes.push(await recordInbound(db, channel, m, opts.inbound));
     } catch (err) {
       req.log.warn({ err }, 'webhook not stored');
       // The platform will deliver again; what was stored is idempotent.

@@ -113,6 +113,23 @@ describe.each(DATABASE_KINDS)('inbound webhooks and the journal on %s', (kind) =
     expect(list[1]).toMatchObject({ type: 'repeat', match_method: 'code', session_code: pv.c, contact_id: list[0]!.contact_id });
   });
 
+  it('opens one inquiry when a new person’s messages and a redelivery arrive at the same moment', async () => {
+    const pv = await visit('utm_source=google&utm_medium=cpc');
+    const ts = new Date(Math.floor(Date.now() / 1000) * 1000 + 120_000); // Meta stamps to the second
+    const first = metaTextWebhook({ id: 'wamid.burst.1', text: `Номер обращения: ${pv.c}`, from: '79160000001', userId: 'RU.burst', ts });
+    const bodies = [first, first, ...[2, 3, 4].map((n) => metaTextWebhook({ id: `wamid.burst.${n}`, text: `ещё ${n}, ${pv.c}`, from: '79160000001', userId: 'RU.burst', ts: new Date(ts.getTime() + n * 1000) }))];
+    const answers = await Promise.all(bodies.map((b) => postMeta(b)));
+    expect(answers.map((r) => r.status)).toEqual([200, 200, 200, 200, 200]);
+
+    const contact = await db().selectFrom('contacts').select('id').where('site_id', '=', site.id).where('external_id', '=', 'RU.burst').executeTakeFirstOrThrow();
+    const opened = (await inquiries()).filter((i) => i.contact_id === contact.id);
+    expect(opened).toHaveLength(1);
+    expect(opened[0]).toMatchObject({ message_count: 4, match_method: 'code', session_code: pv.c, type: 'new', received_at: ts });
+    const messages = await db().selectFrom('messages').select(['kind', 'inquiry_id']).where('site_id', '=', site.id).where('contact_id', '=', contact.id).execute();
+    expect(messages).toHaveLength(4);
+    expect(messages.every((m) => Number(m.inquiry_id) === Number(opened[0]!.id))).toBe(true);
+  });
+
   it('refuses bad or missing signatures, malformed bodies and unknown channels, storing nothing', async () => {
     const before = await db().selectFrom('messages').select('provider_message_id').execute();
     const body = metaTextWebhook({ id: 'wamid.forged', text: 'x', from: '79000000000', ts: new Date() });
