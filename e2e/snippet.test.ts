@@ -92,7 +92,9 @@ describeBrowser('the snippet against the running collector', () => {
     await server.stop();
     const database = await openDatabase({ dataDir: dir.path });
     try {
-      const sessions = await database.db.selectFrom('sessions').selectAll().execute();
+      // The demo site comes with generated visits: this test's are the ones under its visitor id.
+      const visitor = await database.db.selectFrom('sessions').select('visitor_id').where('code', '=', code).executeTakeFirstOrThrow();
+      const sessions = await database.db.selectFrom('sessions').selectAll().where('visitor_id', '=', visitor.visitor_id).execute();
       expect(sessions).toHaveLength(1);
       expect(sessions[0]).toMatchObject({
         code,
@@ -113,12 +115,13 @@ describeBrowser('the snippet against the running collector', () => {
         timezone: expect.any(String),
       });
       expect(sessions[0]!.visitor_id).toMatch(/^[0-9A-Z]{32}$/);
-      const pageviews = await database.db.selectFrom('pageviews').select(['session_code', 'path', 'title']).orderBy('ts').execute();
+      const mine = sessions.map((s) => s.code);
+      const pageviews = await database.db.selectFrom('pageviews').select(['session_code', 'path', 'title']).where('session_code', 'in', mine).orderBy('ts').execute();
       expect(pageviews).toEqual([
         { session_code: code, path: '/bouquets', title: 'Florista — букеты' },
         { session_code: code, path: '/checkout', title: 'Оформление заказа' },
       ]);
-      const clicks = await database.db.selectFrom('chat_clicks').select(['session_code', 'messenger', 'target', 'page_path']).execute();
+      const clicks = await database.db.selectFrom('chat_clicks').select(['session_code', 'messenger', 'target', 'page_path']).where('session_code', 'in', mine).execute();
       expect(clicks).toEqual([{ session_code: code, messenger: 'whatsapp', target: ACCOUNTS.wa, page_path: '/checkout' }]);
     } finally {
       await database.close();

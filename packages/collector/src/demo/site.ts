@@ -2,6 +2,7 @@ import { sql, type Kysely } from 'kysely';
 import type { DB, Site } from '../db/schema.ts';
 import { createSite } from '../admin/sites.ts';
 import { createChannel } from '../admin/channels.ts';
+import { seedDemoData } from './seed.ts';
 
 export const DEMO = {
   name: 'Demo: Florista',
@@ -19,7 +20,10 @@ export async function findDemoSite(db: Kysely<DB>): Promise<Site | undefined> {
     .executeTakeFirst();
 }
 
-/** Creates the demo site once; later starts find it. Returns it either way. */
+/**
+ * Creates the demo site once, with a few months of generated traffic and inquiries so that the
+ * dashboard has something to show; later starts find it. Returns it either way.
+ */
 export async function ensureDemoSite(db: Kysely<DB>, publicUrl: string): Promise<{ site: Site; created: boolean }> {
   const existing = await findDemoSite(db);
   if (existing) {
@@ -39,6 +43,13 @@ export async function ensureDemoSite(db: Kysely<DB>, publicUrl: string): Promise
   const site = await findDemoSite(db);
   if (!site) throw new Error('the demo site was not created');
   await ensureDemoChannel(db, site, publicUrl);
+  // The bot the demo page's Telegram links open: the generated /start messages arrive through it.
+  await createChannel(db, { site: String(site.id), kind: 'telegram', provider: 'telegram', address: DEMO.telegramBot }, publicUrl);
+  const channels = await db.selectFrom('channels').selectAll().where('site_id', '=', site.id).execute();
+  await seedDemoData(db, site, {
+    whatsapp: channels.find((c) => c.kind === 'whatsapp')!,
+    telegram: channels.find((c) => c.kind === 'telegram')!,
+  });
   return { site, created: true };
 }
 
