@@ -1,4 +1,5 @@
-// Builds the collector (one ESM file for Node) and the snippet (one small IIFE for browsers).
+// Builds the collector (one ESM file for Node), the snippet (one small IIFE for browsers) and the
+// dashboard (one script and one stylesheet the collector serves at /).
 // `--if-missing` skips a target whose output is newer than every source it is made from,
 // so `npm start` is quick after the first run and still picks up edits.
 import { build } from 'esbuild';
@@ -60,10 +61,28 @@ const targets = [
       tsconfigRaw: {},
     },
   },
+  {
+    name: 'dashboard',
+    sources: ['packages/collector/src/dashboard/client', 'packages/shared/src'],
+    // The stylesheet the script imports comes out beside it as app.css.
+    output: join(root, 'packages/collector/dist/dashboard/app.js'),
+    options: {
+      entryPoints: { app: join(root, 'packages/collector/src/dashboard/client/main.tsx') },
+      outdir: join(root, 'packages/collector/dist/dashboard'),
+      platform: 'browser',
+      format: 'iife',
+      target: 'es2020',
+      jsx: 'automatic',
+      jsxImportSource: 'preact',
+      minify: true,
+      legalComments: 'none',
+    },
+  },
 ];
 
 for (const t of targets) {
-  if (ifMissing && !stale(t.options.outfile, t.sources)) continue;
+  const output = t.output ?? t.options.outfile;
+  if (ifMissing && !stale(output, t.sources)) continue;
   await build({ bundle: true, logLevel: 'warning', ...t.options });
-  console.log(`built ${t.name}: ${t.options.outfile.slice(root.length + 1)} (${statSync(t.options.outfile).size} bytes)`);
+  console.log(`built ${t.name}: ${output.slice(root.length + 1)} (${statSync(output).size} bytes)`);
 }

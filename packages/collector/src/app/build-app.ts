@@ -4,6 +4,7 @@ import type { Database } from '../db/open.ts';
 import { adminRoutes } from '../admin/routes.ts';
 import { demoRoutes, demoSimulateRoute } from '../demo/routes.ts';
 import { snippetRoutes } from '../ingest/snippet-route.ts';
+import { dashboardRoutes } from '../dashboard/routes.ts';
 import { ingestRoutes, type IngestConfig } from '../ingest/routes.ts';
 import { inboundRoutes } from '../inbound/routes.ts';
 import { queryRoutes } from '../query/routes.ts';
@@ -48,5 +49,6 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(inboundRoutes, { database, config: deps.config, inbound: { dialogTimeoutMs: deps.config.dialogTimeoutMs } });
   await app.register(queryRoutes, { database, adminToken: deps.adminToken });
   await app.register(adminRoutes, { database, adminToken: deps.adminToken, config: deps.config });
+  await app.register(dashboardRoutes, { database, adminToken: deps.adminToken });
   return app;
 }
