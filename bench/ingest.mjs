@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { PGlite } from '@electric-sql/pglite';
 import { makeCode } from '../packages/shared/src/visit-code.ts';
-import { ROOT, createSite, startCollector, startScript, throwawayDatabase } from './lib/servers.mjs';
+import { ROOT, cpuSeconds, createSite, databaseCpuSeconds, startCollector, startScript, throwawayDatabase } from './lib/servers.mjs';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 15);
 const CONNECTIONS = 50;
@@ -87,23 +87,35 @@ const summary = (r) => ({
   errors: r.errors + r.timeouts,
 });
 
-async function countRows(query) {
-  const [pv, ck] = await Promise.all([query('select count(*)::int as n from pageviews'), query('select count(*)::int as n from chat_clicks')]);
+/** The bench site's rows (the database also holds the demo site's). */
+async function countRows(query, siteId) {
+  const [pv, ck] = await Promise.all([
+    query(`select count(*)::int as n from pageviews where site_id = ${Number(siteId)}`),
+    query(`select count(*)::int as n from chat_clicks where site_id = ${Number(siteId)}`),
+  ]);
   return pv + ck;
 }
+
+/** Microseconds of CPU per answered hit, from the CPU seconds used during the run. */
+const perHit = (before, after, hits) => (before === null || after === null ? null : Math.round(((after - before) * 1e6) / hits));
 
 async function runPostgres() {
   const db = await throwawayDatabase(PG_BASE);
   const server = await startCollector({ DATABASE_URL: db.url, HIT_RATE_LIMIT: '0', TRUST_PROXY: 'true', DATA_DIR: mkdtempSync(join(tmpdir(), 'cm-bench-')) });
   try {
     const site = await createSite(server, 'Bench');
-    const result = summary(await load(server.url, hitMaker(site.key)));
-    await server.stop();
     const client = new pg.Client({ connectionString: db.url });
     await client.connect();
-    const rows = await countRows(async (q) => (await client.query(q)).rows[0].n);
+    const before = { collector: cpuSeconds(server.pid), database: await databaseCpuSeconds(client, db.name) };
+    const result = summary(await load(server.url, hitMaker(site.key)));
+    const cpu = {
+      collector: perHit(before.collector, cpuSeconds(server.pid), result.ok),
+      database: perHit(before.database, await databaseCpuSeconds(client, db.name), result.ok),
+    };
+    await server.stop();
+    const rows = await countRows(async (q) => (await client.query(q)).rows[0].n, site.id);
     await client.end();
-    return { ...result, rows };
+    return { ...result, rows, cpu };
   } finally {
     await server.stop();
     await db.drop();
@@ -115,13 +127,15 @@ async function runPGlite() {
   const server = await startCollector({ DATA_DIR: dir, HIT_RATE_LIMIT: '0', TRUST_PROXY: 'true' });
   try {
     const site = await createSite(server, 'Bench');
+    const before = cpuSeconds(server.pid);
     const result = summary(await load(server.url, hitMaker(site.key)));
+    const cpu = { collector: perHit(before, cpuSeconds(server.pid), result.ok) };
     // Stopped gracefully: every acknowledged hit must be on disk when the database is reopened.
     await server.stop();
     const db = await PGlite.create({ dataDir: join(dir, 'pglite') });
-    const rows = await countRows(async (q) => (await db.query(q)).rows[0].n);
+    const rows = await countRows(async (q) => (await db.query(q)).rows[0].n, site.id);
     await db.close();
-    return { ...result, rows };
+    return { ...result, rows, cpu };
   } finally {
     await server.stop();
     rmSync(dir, { recursive: true, force: true });
@@ -131,7 +145,9 @@ async function runPGlite() {
 async function runBare() {
   const server = await startScript(join(ROOT, 'bench/bare-server.mjs'));
   try {
-    return summary(await load(server.url, hitMaker('bare')));
+    const before = cpuSeconds(server.pid);
+    const result = summary(await load(server.url, hitMaker('bare')));
+    return { ...result, cpu: { collector: perHit(before, cpuSeconds(server.pid), result.ok) } };
   } finally {
     await server.stop();
   }
@@ -139,7 +155,8 @@ async function runBare() {
 
 const lost = (r) => Math.max(0, r.ok - r.rows);
 const describe = (name, r) =>
-  `${name}: ${r.rps} req/s, p50 ${r.p50} ms, p99 ${r.p99} ms, 2xx ${r.ok}, non-2xx ${r.non2xx}, errors ${r.errors}, rows ${r.rows ?? '-'}`;
+  `${name}: ${r.rps} req/s, p50 ${r.p50} ms, p99 ${r.p99} ms, 2xx ${r.ok}, non-2xx ${r.non2xx}, errors ${r.errors}, rows ${r.rows ?? '-'}; ` +
+  `CPU per hit: server ${r.cpu.collector ?? '?'} µs${r.cpu.database === undefined ? '' : `, PostgreSQL ${r.cpu.database ?? '?'} µs`}`;
 
 console.log(`bench:ingest — ${CONNECTIONS} connections, ${SECONDS} s each, on ${new Date().toISOString()}`);
 const bare = await runBare();

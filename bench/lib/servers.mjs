@@ -1,6 +1,7 @@
 // Starting the things a benchmark measures, as separate processes so the load generator does
 // not share an event loop with them.
 import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
@@ -18,14 +19,43 @@ export function startCollector(env) {
   return waitForBanner(child, /Chatmark is running at (\S+)[\s\S]*Admin token:\s+(\S+)/).then((m) => ({
     url: m[1],
     adminToken: m[2],
+    pid: child.pid,
     stop: () => stopChild(child),
   }));
+}
+
+const TICKS_PER_SECOND = 100; // USER_HZ, the unit of /proc/<pid>/stat's times on Linux
+
+/** CPU seconds (user + system) a process has used so far; null where /proc cannot tell. */
+export function cpuSeconds(pid) {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * CPU seconds used so far by the server processes serving a database (a local server only:
+ * read from /proc by the backends' pids). A measure of the database's work that other load on
+ * the machine does not distort, as elapsed times are.
+ */
+export async function databaseCpuSeconds(client, database) {
+  const { rows } = await client.query('select pid from pg_stat_activity where datname = $1 and pid <> pg_backend_pid()', [database]);
+  let total = 0;
+  for (const { pid } of rows) {
+    const s = cpuSeconds(pid);
+    if (s === null) return null;
+    total += s;
+  }
+  return total;
 }
 
 /** Starts a script that prints `listening <url>` when ready. */
 export function startScript(file, env = {}) {
   const child = spawn(process.execPath, [file], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  return waitForBanner(child, /listening (\S+)/).then((m) => ({ url: m[1], stop: () => stopChild(child) }));
+  return waitForBanner(child, /listening (\S+)/).then((m) => ({ url: m[1], pid: child.pid, stop: () => stopChild(child) }));
 }
 
 function waitForBanner(child, pattern) {
@@ -60,6 +90,7 @@ export async function throwawayDatabase(baseUrl) {
   const u = new URL(baseUrl);
   u.pathname = `/${name}`;
   return {
+    name,
     url: u.toString(),
     async drop() {
       const c = new pg.Client({ connectionString: baseUrl });
