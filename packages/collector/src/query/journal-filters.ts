@@ -81,24 +81,27 @@ export function parseFilters(q: FilterQuery): Filters {
 
 /** LIKE treats % and _ as wildcards and \ as their escape; a searched text means itself. */
 export const likeEscape = (s: string) => s.replace(/[\\%_]/g, '\\$&');
-const prefixPattern = (s: string) => likeEscape(s) + '%';
+export const prefixPattern = (s: string) => likeEscape(s) + '%';
 const containsPattern = (s: string) => '%' + likeEscape(s) + '%';
 
 const TRUE = sql<boolean>`true`;
-const and = (conds: RawBuilder<boolean>[]) => (conds.length ? sql<boolean>`(${sql.join(conds, sql` and `)})` : TRUE);
+export const and = (conds: RawBuilder<boolean>[]) => (conds.length ? sql<boolean>`(${sql.join(conds, sql` and `)})` : TRUE);
 
-/** `(none)` asks for a visit without the value, not for inquiries without a visit. */
-function equalsOrNone(column: string, value: string): RawBuilder<boolean> {
-  return value === NONE ? sql<boolean>`(s.code is not null and ${sql.ref(column)} is null)` : sql<boolean>`${sql.ref(column)} = ${value}`;
-}
-
-/** Conditions on the visit, over sessions aliased `s`: shared by inquiries, sessions and clicks. */
-export function visitConditions(f: Filters): RawBuilder<boolean>[] {
+/**
+ * Conditions on the visit's attribution columns under `alias`: sessions `s` (shared by
+ * inquiries, sessions and clicks) or a report rollup whose rows all have a visit. `(none)` asks
+ * for a visit without the value, not for inquiries without a visit.
+ */
+export function visitConditions(f: Filters, alias: 's' | 'r' = 's'): RawBuilder<boolean>[] {
+  const col = (name: string) => sql.ref(`${alias}.${name}`);
+  const hasVisit = alias === 's' ? sql<boolean>`s.code is not null` : sql<boolean>`true`;
+  const equalsOrNone = (name: string, value: string) =>
+    value === NONE ? sql<boolean>`(${hasVisit} and ${col(name)} is null)` : sql<boolean>`${col(name)} = ${value}`;
   const out: RawBuilder<boolean>[] = [];
-  if (f.trafficType) out.push(sql<boolean>`s.traffic_type = ${f.trafficType}`);
-  if (f.source) out.push(equalsOrNone('s.source', f.source));
-  if (f.medium) out.push(equalsOrNone('s.medium', f.medium));
-  if (f.campaign) out.push(equalsOrNone('s.campaign', f.campaign));
+  if (f.trafficType) out.push(sql<boolean>`${col('traffic_type')} = ${f.trafficType}`);
+  if (f.source) out.push(equalsOrNone('source', f.source));
+  if (f.medium) out.push(equalsOrNone('medium', f.medium));
+  if (f.campaign) out.push(equalsOrNone('campaign', f.campaign));
   return out;
 }
 

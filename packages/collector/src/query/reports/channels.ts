@@ -1,7 +1,8 @@
 import { sql, type Kysely } from 'kysely';
 import type { DB } from '../../db/schema.ts';
 import { needsVisit } from '../journal-filters.ts';
-import { count, periodSchema, periodView, rate, scopedClicks, scopedInquiries, scopedSessions, type ReportScope } from './scope.ts';
+import { clickCounts, reportCoverage, sessionCounts } from './counts.ts';
+import { count, periodSchema, periodView, rate, scopedInquiries, type ReportScope } from './scope.ts';
 
 export const CHANNEL_LEVELS = ['traffic_type', 'source', 'campaign'] as const;
 export type ChannelLevel = (typeof CHANNEL_LEVELS)[number];
@@ -32,9 +33,10 @@ export interface ChannelsReport {
  */
 export async function channelsReport(db: Kysely<DB>, scope: ReportScope, level: ChannelLevel): Promise<ChannelsReport> {
   const col = sql.ref(`s.${COLUMN[level]}`);
+  const cov = await reportCoverage(db, scope, scope.period);
   const [sessions, clicks, inquiries] = await Promise.all([
-    scopedSessions(db, scope).select([sql<string | null>`${col}`.as('key'), count().as('n')]).groupBy(sql`1`).execute(),
-    scopedClicks(db, scope, { withVisit: true }).select([sql<string | null>`${col}`.as('key'), count().as('n')]).groupBy(sql`1`).execute(),
+    sessionCounts(db, scope, cov, COLUMN[level], null),
+    clickCounts(db, scope, cov, COLUMN[level], null),
     scopedInquiries(db, scope)
       .select([sql<string | null>`${col}`.as('key'), sql<boolean>`s.code is not null`.as('visit'), count().as('n')])
       .groupBy([sql`1`, sql`2`])

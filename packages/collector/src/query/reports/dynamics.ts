@@ -1,8 +1,9 @@
-import { sql, type Kysely, type SelectQueryBuilder } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { DB } from '../../db/schema.ts';
 import { resolvePeriod, type Period } from '../period.ts';
 import { bucketsOf, comparisonPeriod, nextBucket, type Comparison, type Granularity, GRANULARITIES } from './buckets.ts';
-import { count, periodSchema, periodView, scopedClicks, scopedInquiries, scopedSessions, type ReportScope } from './scope.ts';
+import { clickCounts, reportCoverage, sessionCounts, type BucketRow } from './counts.ts';
+import { count, periodSchema, periodView, scopedInquiries, type ReportScope } from './scope.ts';
 
 export const SPLITS = ['traffic_type'] as const;
 
@@ -25,31 +26,36 @@ export interface DynamicsReport {
   split?: Array<{ traffic_type: string | null; points: Point[] }>;
 }
 
-type Row = { bucket: string; key: string | null; n: number };
+// with a granularity every row has its bucket
+type Row = BucketRow & { bucket: string };
 
 /**
- * Counts per local bucket (and per traffic type when split) of one period. Rows are first
- * counted per quarter hour, which is plain arithmetic on the instant, and only those few
- * thousand counts go through the time zone: every offset in use is a whole quarter hour.
+ * Counts per local bucket (and per traffic type when split) of one period: sessions and chat
+ * clicks from the rollups and the raw rows (counts.ts), inquiries from the raw rows. Inquiries
+ * are first counted per quarter hour, which is plain arithmetic on the instant, and only those
+ * few thousand counts go through the time zone: every offset in use is a whole quarter hour.
  */
 async function countsPerBucket(db: Kysely<DB>, scope: ReportScope, period: Period, g: Granularity, split: boolean) {
   const tz = scope.site.timezone;
-  const bin = (column: 's.started_at' | 'k.ts' | 'i.received_at') => sql<Date>`date_bin('15 minutes', ${sql.ref(column)}, timestamptz '2000-01-01 00:00:00+00')`;
-  const key = split ? sql<string | null>`s.traffic_type` : sql<string | null>`null::text`;
+  const key = split ? 'traffic_type' : null;
+  const cov = await reportCoverage(db, scope, period);
   // date_trunc over the local wall-clock time: a Moscow day starts at 21:00 UTC the day before.
-  // any: each inner query has its own joined tables; only its three output columns matter here
-  const perBucket = (inner: SelectQueryBuilder<any, any, { b: Date; key: string | null; n: number }>) =>
-    db
-      .selectFrom(inner.as('x'))
-      .select([sql<string>`to_char(date_trunc(${g}, x.b at time zone ${tz}), 'YYYY-MM-DD')`.as('bucket'), 'x.key', sql<number>`sum(x.n)::int`.as('n')])
-      .groupBy([sql`1`, sql`2`])
-      .execute() as Promise<Row[]>;
-  const [sessions, clicks, inquiries] = await Promise.all([
-    perBucket(scopedSessions(db, scope, period).select([bin('s.started_at').as('b'), key.as('key'), count().as('n')]).groupBy([sql`1`, sql`2`])),
-    perBucket(scopedClicks(db, scope, { period, withVisit: split }).select([bin('k.ts').as('b'), key.as('key'), count().as('n')]).groupBy([sql`1`, sql`2`])),
-    perBucket(scopedInquiries(db, scope, period).select([bin('i.received_at').as('b'), key.as('key'), count().as('n')]).groupBy([sql`1`, sql`2`])),
-  ]);
-  return { sessions, chat_clicks: clicks, inquiries };
+  const inquiries = db
+    .selectFrom(
+      scopedInquiries(db, scope, period)
+        .select([
+          sql<Date>`date_bin('15 minutes', i.received_at, timestamptz '2000-01-01 00:00:00+00')`.as('b'),
+          (split ? sql<string | null>`s.traffic_type` : sql<string | null>`null::text`).as('key'),
+          count().as('n'),
+        ])
+        .groupBy([sql`1`, sql`2`])
+        .as('x'),
+    )
+    .select([sql<string>`to_char(date_trunc(${g}, x.b at time zone ${tz}), 'YYYY-MM-DD')`.as('bucket'), 'x.key', sql<number>`sum(x.n)::int`.as('n')])
+    .groupBy([sql`1`, sql`2`])
+    .execute();
+  const [sessions, clicks, inquiryRows] = await Promise.all([sessionCounts(db, scope, cov, key, g), clickCounts(db, scope, cov, key, g), inquiries]);
+  return { sessions: sessions as Row[], chat_clicks: clicks as Row[], inquiries: inquiryRows };
 }
 
 type PerBucket = Awaited<ReturnType<typeof countsPerBucket>>;

@@ -1,6 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 import type { DB } from '../../db/schema.ts';
-import { count, periodSchema, periodView, rate, scopedClicks, scopedInquiries, scopedPageviews, type ReportScope } from './scope.ts';
+import { clicksPerPage, reportCoverage, sessionsPerPage } from './counts.ts';
+import { count, periodSchema, periodView, rate, scopedInquiries, type ReportScope } from './scope.ts';
 
 export interface PageRow {
   path: string;
@@ -22,15 +23,13 @@ export interface PagesReport {
  * in the period, the chat clicks made on it and the inquiries opened from it.
  */
 export async function pagesReport(db: Kysely<DB>, scope: ReportScope, limit: number): Promise<PagesReport> {
+  const cov = await reportCoverage(db, scope, scope.period);
   const [inquiries, clicks] = await Promise.all([
     scopedInquiries(db, scope)
       .select([sql<string | null>`i.page_path`.as('path'), count().as('n'), sql<string | null>`max(i.page_title)`.as('title')])
       .groupBy(sql`1`)
       .execute(),
-    scopedClicks(db, scope)
-      .select([sql<string>`k.page_path`.as('path'), count().as('n'), sql<string | null>`max(k.page_title)`.as('title')])
-      .groupBy(sql`1`)
-      .execute(),
+    clicksPerPage(db, scope, cov),
   ]);
   const pages = new Map<string, PageRow>();
   const row = (path: string) => {
@@ -53,13 +52,7 @@ export async function pagesReport(db: Kysely<DB>, scope: ReportScope, limit: num
     .slice(0, limit);
   if (top.length) {
     // Only the pages shown: the index on (site, path, ts) reads just their views.
-    // distinct first, then count: hashing (path, session) pairs beats count(distinct), which sorts
-    const pairs = scopedPageviews(db, scope).select(['pv.path', 'pv.session_code']).distinct().where('pv.path', 'in', top.map((p) => p.path));
-    const sessions = await db
-      .selectFrom(pairs.as('x'))
-      .select(['x.path', count().as('n')])
-      .groupBy('x.path')
-      .execute();
+    const sessions = await sessionsPerPage(db, scope, cov, top.map((p) => p.path));
     for (const s of sessions) pages.get(s.path)!.sessions = s.n;
   }
   for (const p of top) p.click_to_inquiry = rate(p.inquiries, p.chat_clicks);

@@ -2,6 +2,7 @@ import { sql, type Kysely } from 'kysely';
 import type { DB, Site } from '../../db/schema.ts';
 import { clickConditions, inquiryConditions, needsContact, needsVisit, parseFilters, sessionConditions, type FilterQuery, type Filters } from '../journal-filters.ts';
 import { resolvePeriod, type Period } from '../period.ts';
+import type { Span } from './coverage.ts';
 
 /** A report's period when none is asked for: the last 30 days, today included. */
 export const DEFAULT_REPORT_DAYS = 30;
@@ -10,12 +11,14 @@ export interface ReportScope {
   site: Site;
   filters: Filters;
   period: Period;
+  /** whether closed days are read from the rollups (always, but for tests comparing them with the raw rows) */
+  rollups: boolean;
 }
 
-export async function reportScope(db: Kysely<DB>, site: Site, q: FilterQuery): Promise<ReportScope> {
+export async function reportScope(db: Kysely<DB>, site: Site, q: FilterQuery, opts: { rollups?: boolean } = {}): Promise<ReportScope> {
   const filters = parseFilters(q);
   const period = await resolvePeriod(db, site, q, DEFAULT_REPORT_DAYS);
-  return { site, filters, period };
+  return { site, filters, period, rollups: opts.rollups ?? true };
 }
 
 /** The period as the reports print it: local days and the instants they stand for. */
@@ -81,8 +84,8 @@ export function scopedInquiries(db: Kysely<DB>, scope: ReportScope, period: Peri
     .where(inquiryConditions(f));
 }
 
-/** Human sessions started in the period that pass the visit filters. */
-export function scopedSessions(db: Kysely<DB>, scope: ReportScope, period: Period = scope.period) {
+/** Human sessions started in the period (or a span of it) that pass the visit filters. */
+export function scopedSessions(db: Kysely<DB>, scope: ReportScope, period: Span = scope.period) {
   return db
     .selectFrom('sessions as s')
     .where('s.site_id', '=', scope.site.id)
@@ -100,7 +103,7 @@ const VISIT_REACH = '7 days';
  * thousands of clicks looked up one by one cost more than reading the period's visits from the
  * index that holds their attribution.
  */
-function recentVisits(db: Kysely<DB>, scope: ReportScope, period: Period) {
+function recentVisits(db: Kysely<DB>, scope: ReportScope, period: Span) {
   return db
     .selectFrom('sessions as v')
     .select(['v.code', 'v.traffic_type', 'v.source', 'v.medium', 'v.campaign', 'v.is_bot'])
@@ -115,7 +118,7 @@ function recentVisits(db: Kysely<DB>, scope: ReportScope, period: Period) {
  * Chat clicks in the period. Joined to their session `s` only when a filter or the grouping
  * needs the visit; otherwise bots are left out through the small index of bot sessions.
  */
-export function scopedClicks(db: Kysely<DB>, scope: ReportScope, opts: { period?: Period; withVisit?: boolean } = {}) {
+export function scopedClicks(db: Kysely<DB>, scope: ReportScope, opts: { period?: Span; withVisit?: boolean } = {}) {
   const period = opts.period ?? scope.period;
   const withVisit = opts.withVisit || needsVisit(scope.filters);
   return db
@@ -128,8 +131,8 @@ export function scopedClicks(db: Kysely<DB>, scope: ReportScope, opts: { period?
     .where(clickConditions(scope.filters));
 }
 
-/** Pageviews in the period by human sessions (joined to `s` when the visit filters need it). */
-export function scopedPageviews(db: Kysely<DB>, scope: ReportScope) {
+/** Pageviews in the period (or a span of it) by human sessions (joined to `s` when the visit filters need it). */
+export function scopedPageviews(db: Kysely<DB>, scope: ReportScope, span: Span = scope.period) {
   const withVisit = needsVisit(scope.filters);
   return db
     .selectFrom('pageviews as pv')
@@ -141,8 +144,8 @@ export function scopedPageviews(db: Kysely<DB>, scope: ReportScope) {
     )
     .$if(!withVisit, (q) => q.where(notBotSession('pv')))
     .where('pv.site_id', '=', scope.site.id)
-    .where('pv.ts', '>=', scope.period.from)
-    .where('pv.ts', '<', scope.period.to);
+    .where('pv.ts', '>=', span.from)
+    .where('pv.ts', '<', span.to);
 }
 
 export const count = () => sql<number>`count(*)::int`;
