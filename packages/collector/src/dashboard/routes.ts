@@ -6,7 +6,7 @@ import { HttpError } from '../app/errors.ts';
 import { bearer } from '../admin/auth.ts';
 import { safeEqual, sha256 } from '../admin/tokens.ts';
 import { ROOT } from '../paths.ts';
-import { loadAsset, sendAsset } from './assets.ts';
+import { loadAsset, sendAsset } from '../app/assets.ts';
 import { CSP, dashboardPage } from './page.ts';
 
 export const DASHBOARD_DIR = join(ROOT, 'packages/collector/dist/dashboard');
