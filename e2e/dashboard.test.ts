@@ -26,7 +26,7 @@ describeBrowser('the dashboard in Chromium', () => {
 
   beforeAll(async () => {
     copyPGliteTemplate(dir.path);
-    [server, browser] = await Promise.all([startServer({ DATA_DIR: dir.path }), launchChromium()]);
+    [server, browser] = await Promise.all([startServer({ DATA_DIR: dir.path, DEMO_DATA: '1' }), launchChromium()]);
     // A second site, so the admin token sees a site picker.
     const res = await fetch(`${server.url}/v1/admin/sites`, {
       method: 'POST',

@@ -13,7 +13,7 @@ export function startCollector(env) {
   // BENCH_PROFILE=<dir> writes the collector's CPU profile there, to see where a run's time went.
   const profile = process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : [];
   const child = spawn(process.execPath, [...profile, join(ROOT, 'packages/collector/dist/cli.js'), 'serve'], {
-    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'warn', ...env },
+    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'warn', DEMO_DATA: '0', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   return waitForBanner(child, /Chatmark is running at (\S+)[\s\S]*Admin token:\s+(\S+)/).then((m) => ({

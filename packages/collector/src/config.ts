@@ -27,6 +27,8 @@ export interface Config {
   ingestConcurrency: number;
   /** a contact's messages within this of the dialog's last one count on the same inquiry */
   dialogTimeoutMs: number;
+  /** whether a newly created demo site gets generated visits and inquiries */
+  demoData: boolean;
 }
 
 /** Every bad value at once, one line each, so a misconfigured deployment is fixed in one go. */
@@ -97,6 +99,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const dialogTimeoutMs = parseDuration(dialogRaw);
   if (dialogTimeoutMs === null || dialogTimeoutMs < 60_000) problems.push(`DIALOG_TIMEOUT must be a duration of at least a minute like 7d, 36h or 90m, got "${dialogRaw}"`);
 
+  const demoRaw = value('DEMO_DATA') ?? '1';
+  if (demoRaw !== '0' && demoRaw !== '1') problems.push(`DEMO_DATA must be 1 or 0, got "${demoRaw}"`);
+
   const trustProxy = parseTrustProxy(value('TRUST_PROXY'), problems);
 
   if (problems.length) throw new ConfigError(problems);
@@ -118,6 +123,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     ingestMaxQueue,
     ingestConcurrency,
     dialogTimeoutMs: dialogTimeoutMs ?? 0,
+    demoData: demoRaw !== '0',
   };
 }
 

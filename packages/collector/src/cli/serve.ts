@@ -50,7 +50,7 @@ export async function serve(config: Config): Promise<void> {
   try {
     const applied = await migrate(database, readMigrations(MIGRATIONS_DIR));
     const admin = resolveAdminToken(config);
-    const demo = await ensureDemoSite(database.db, config.publicUrl);
+    const demo = await ensureDemoSite(database.db, config.publicUrl, config.demoData);
 
     // Pretty lines for a person at a terminal, JSON lines for a log collector.
     const logger = process.stdout.isTTY

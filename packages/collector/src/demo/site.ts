@@ -22,9 +22,10 @@ export async function findDemoSite(db: Kysely<DB>): Promise<Site | undefined> {
 
 /**
  * Creates the demo site once, with a few months of generated traffic and inquiries so that the
- * dashboard has something to show; later starts find it. Returns it either way.
+ * dashboard has something to show (unless `withData` is false); later starts find it. Returns
+ * it either way.
  */
-export async function ensureDemoSite(db: Kysely<DB>, publicUrl: string): Promise<{ site: Site; created: boolean }> {
+export async function ensureDemoSite(db: Kysely<DB>, publicUrl: string, withData = true): Promise<{ site: Site; created: boolean }> {
   const existing = await findDemoSite(db);
   if (existing) {
     await ensureDemoChannel(db, existing, publicUrl);
@@ -45,6 +46,7 @@ export async function ensureDemoSite(db: Kysely<DB>, publicUrl: string): Promise
   await ensureDemoChannel(db, site, publicUrl);
   // The bot the demo page's Telegram links open: the generated /start messages arrive through it.
   await createChannel(db, { site: String(site.id), kind: 'telegram', provider: 'telegram', address: DEMO.telegramBot }, publicUrl);
+  if (!withData) return { site, created: true };
   const channels = await db.selectFrom('channels').selectAll().where('site_id', '=', site.id).execute();
   await seedDemoData(db, site, {
     whatsapp: channels.find((c) => c.kind === 'whatsapp')!,

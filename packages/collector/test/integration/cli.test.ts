@@ -143,10 +143,11 @@ describe('chatmark usage errors', () => {
   });
 
   it('reports every bad setting at once', () => {
-    const r = runCli(['site', 'list'], { DATA_DIR: dir.path, PORT: 'eighty', LOG_LEVEL: 'loud' });
+    const r = runCli(['site', 'list'], { DATA_DIR: dir.path, PORT: 'eighty', LOG_LEVEL: 'loud', DEMO_DATA: 'yes' });
     expect(r.status).toBe(1);
     expect(r.stderr).toMatch(/PORT must be/);
     expect(r.stderr).toMatch(/LOG_LEVEL must be/);
+    expect(r.stderr).toMatch(/DEMO_DATA must be 1 or 0/);
   });
 
   it('an unreachable DATABASE_URL is one clear line and a non-zero exit', () => {
@@ -208,6 +209,8 @@ describe('chatmark serve on the embedded database', () => {
 
     // The server has let go of the data directory: open it here and tamper with the record.
     const database = await openDatabase({ dataDir: dir.path });
+    // DEMO_DATA=0 (the test servers' default): the demo site is there, without generated data.
+    expect(await database.db.selectFrom('sessions').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).toEqual({ n: 0 });
     await database.db.updateTable('schema_migrations').set({ checksum: 'f'.repeat(64) }).where('name', '=', '0001_core.sql').execute();
     await database.close();
     const refused = await runCliAsync(['serve'], { ...env, PORT: '0' });

@@ -48,7 +48,8 @@ export interface RunningServer {
 /** Starts `chatmark serve` on a free port and waits for its banner. */
 export async function startServer(env: Record<string, string | undefined>): Promise<RunningServer> {
   const child = spawn(process.execPath, [CLI, 'serve'], {
-    env: baseEnv({ PORT: '0', HOST: '127.0.0.1', ...env }),
+    // The demo's generated data takes seconds to write; only the tests that look at it ask for it.
+    env: baseEnv({ PORT: '0', HOST: '127.0.0.1', DEMO_DATA: '0', ...env }),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
