@@ -37,15 +37,13 @@ CREATE TABLE rollup_sessions (
 CREATE INDEX rollup_sessions_day ON rollup_sessions (site_id, timezone, day)
   INCLUDE (traffic_type, source, medium, campaign, sessions);
 
--- Chat clicks of sessions that are not bots', per local day, page, messenger and the visit's
+-- Chat clicks of sessions that are not bots', per local day, messenger and the visit's
 -- attribution (visit false: no session is known for the click, so only totals count it).
 CREATE TABLE rollup_clicks (
   site_id       integer NOT NULL REFERENCES sites (id) ON DELETE CASCADE,
   timezone      text NOT NULL,
   day           date NOT NULL,
   messenger     text NOT NULL,
-  page_path     text NOT NULL,
-  page_title    text,                      -- max(page_title), as the pages report shows it
   visit         boolean NOT NULL,
   traffic_type  text,
   source        text,
@@ -53,7 +51,21 @@ CREATE TABLE rollup_clicks (
   campaign      text,
   clicks        integer NOT NULL
 );
-CREATE INDEX rollup_clicks_day ON rollup_clicks (site_id, timezone, day);
+CREATE INDEX rollup_clicks_day ON rollup_clicks (site_id, timezone, day)
+  INCLUDE (messenger, visit, traffic_type, source, medium, campaign, clicks);
+
+-- The same clicks per local day, messenger and page, for the pages report.
+CREATE TABLE rollup_page_clicks (
+  site_id     integer NOT NULL REFERENCES sites (id) ON DELETE CASCADE,
+  timezone    text NOT NULL,
+  day         date NOT NULL,
+  messenger   text NOT NULL,
+  page_path   text NOT NULL,
+  page_title  text,                        -- max(page_title), as the pages report shows it
+  clicks      integer NOT NULL
+);
+CREATE INDEX rollup_page_clicks_day ON rollup_page_clicks (site_id, timezone, day)
+  INCLUDE (messenger, page_path, page_title, clicks);
 
 -- Sessions that viewed a page on a local day. A session that viewed the page on an earlier day
 -- too must count once in a period holding both days: seen_before is its latest earlier view of

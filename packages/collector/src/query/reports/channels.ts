@@ -37,7 +37,7 @@ export async function channelsReport(db: Kysely<DB>, scope: ReportScope, level: 
   const [sessions, clicks, inquiries] = await Promise.all([
     sessionCounts(db, scope, cov, COLUMN[level], null),
     clickCounts(db, scope, cov, COLUMN[level], null),
-    scopedInquiries(db, scope)
+    scopedInquiries(db, scope, scope.period, true)
       .select([sql<string | null>`${col}`.as('key'), sql<boolean>`s.code is not null`.as('visit'), count().as('n')])
       .groupBy([sql`1`, sql`2`])
       .execute(),

@@ -59,22 +59,18 @@ export function sessionCounts(db: Kysely<DB>, scope: ReportScope, cov: Coverage,
   return perBucket(db, parts, g);
 }
 
-/** The click filters over a rollup row: the visit's, the messenger, the page's path. */
+/** The click filters over a rollup row: the visit's and the messenger. */
 function rolledClickConditions(scope: ReportScope, withVisit: boolean) {
-  const f = scope.filters;
-  const out = visitConditions(f, 'r');
+  const out = visitConditions(scope.filters, 'r');
   if (withVisit) out.push(sql<boolean>`r.visit`);
-  if (f.channel) out.push(sql<boolean>`r.messenger = ${f.channel}`);
-  if (f.page) out.push(sql<boolean>`r.page_path like ${prefixPattern(f.page.prefix)}`);
+  if (scope.filters.channel) out.push(sql<boolean>`r.messenger = ${scope.filters.channel}`);
   return and(out);
 }
 
-/** The rollup keeps the page's path, not its full address: a URL filter is counted live. */
-const clickCoverage = (scope: ReportScope, cov: Coverage) => (scope.filters.page?.by === 'url' ? liveOnly(scope.period) : cov);
-
 /** Chat clicks in the period, per bucket and (when grouped by or filtered on it) their visit's column. */
 export function clickCounts(db: Kysely<DB>, scope: ReportScope, cov: Coverage, key: VisitColumn | null, g: Granularity | null): Promise<BucketRow[]> {
-  const c = clickCoverage(scope, cov);
+  // The rollup knows no pages: a page filter is counted live.
+  const c = scope.filters.page ? liveOnly(scope.period) : cov;
   const withVisit = key !== null || needsVisit(scope.filters);
   const tz = scope.site.timezone;
   const parts: RawBuilder<unknown>[] = c.live.map((span) => {
@@ -88,15 +84,22 @@ export function clickCounts(db: Kysely<DB>, scope: ReportScope, cov: Coverage, k
   return perBucket(db, parts, g);
 }
 
-/** Chat clicks in the period per page path, with the page's title (the greatest one seen). */
+/**
+ * Chat clicks in the period per page path, with the page's title (the greatest one seen). The
+ * rollup keeps the page's path but no visit, and not the full address: such filters are counted live.
+ */
 export async function clicksPerPage(db: Kysely<DB>, scope: ReportScope, cov: Coverage): Promise<Array<{ path: string; n: number; title: string | null }>> {
-  const c = clickCoverage(scope, cov);
+  const f = scope.filters;
+  const c = needsVisit(f) || f.page?.by === 'url' ? liveOnly(scope.period) : cov;
   const parts: RawBuilder<unknown>[] = c.live.map(
     (span) => sql`${scopedClicks(db, scope, { period: span }).select(['k.page_path as path', count().as('n'), sql`max(k.page_title)`.as('title')]).groupBy('k.page_path')}`,
   );
   if (c.days) {
+    const conds: RawBuilder<boolean>[] = [];
+    if (f.channel) conds.push(sql<boolean>`r.messenger = ${f.channel}`);
+    if (f.page) conds.push(sql<boolean>`r.page_path like ${prefixPattern(f.page.prefix)}`);
     parts.push(sql`select r.page_path as path, sum(r.clicks) as n, max(r.page_title) as title
-      from rollup_clicks r where ${rolledDays(scope, c.days)} and ${rolledClickConditions(scope, needsVisit(scope.filters))} group by 1`);
+      from rollup_page_clicks r where ${rolledDays(scope, c.days)} and ${and(conds)} group by 1`);
   }
   const { rows } = await sql<{ path: string; n: number; title: string | null }>`
     select x.path, sum(x.n)::int as n, max(x.title) as title from (${unionAll(parts)}) x group by 1`.execute(db);
@@ -117,10 +120,13 @@ export async function sessionsPerPage(db: Kysely<DB>, scope: ReportScope, cov: C
       .select(['pv.path', 'pv.session_code'])
       .distinct()
       .where('pv.path', 'in', paths)
+      // Looked up by session (a visit has a few views). The path is compared as "is true" so no
+      // index can take it: a generic plan of this prepared statement, which cannot see how long
+      // the period is, would read every view of the path in the period for each row instead.
       .$if(span.from > start, (q) =>
         q.where(
           sql<boolean>`not exists (select 1 from pageviews e where e.site_id = pv.site_id and e.session_code = pv.session_code
-            and e.ts >= ${start} and e.ts < ${span.from} and e.path = pv.path)`,
+            and e.ts >= ${start} and e.ts < ${span.from} and (e.path = pv.path) is true)`,
         ),
       );
     return sql`select x.path, count(*) as n from (${pairs}) x group by 1`;

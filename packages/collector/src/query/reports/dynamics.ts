@@ -42,7 +42,7 @@ async function countsPerBucket(db: Kysely<DB>, scope: ReportScope, period: Perio
   // date_trunc over the local wall-clock time: a Moscow day starts at 21:00 UTC the day before.
   const inquiries = db
     .selectFrom(
-      scopedInquiries(db, scope, period)
+      scopedInquiries(db, scope, period, split)
         .select([
           sql<Date>`date_bin('15 minutes', i.received_at, timestamptz '2000-01-01 00:00:00+00')`.as('b'),
           (split ? sql<string | null>`s.traffic_type` : sql<string | null>`null::text`).as('key'),

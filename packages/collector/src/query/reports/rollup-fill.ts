@@ -8,12 +8,17 @@ const FILL_LOCK_CLASS = 0x726f6c6c; // "roll"
 /** Days filled per transaction: bounds the memory of the pageview grouping and keeps progress. */
 const CHUNK_DAYS = 31;
 
+/** Filling this many days at once changes the tables enough to count them again. */
+const ANALYZE_AFTER_DAYS = 7;
+
 /**
  * How far back a session's earlier view of a page is looked for when a day is rolled up: the
  * same reach the live reports give a visit (query/reports/scope.ts), as visits end after 30
  * idle minutes.
  */
 const VISIT_REACH = '7 days';
+
+const ROLLUP_TABLES = ['rollup_days', 'rollup_sessions', 'rollup_clicks', 'rollup_page_clicks', 'rollup_page_sessions'];
 
 /** The closed days of [first, last] that the site's rollups lack, in its current time zone. */
 async function missingDays(db: Kysely<DB>, site: Site, first: string, last: string): Promise<string[]> {
@@ -51,6 +56,9 @@ export async function fillRollups(db: Kysely<DB>, site: Site, first: string, las
       if (days.length) await fillDays(trx, site, days);
     });
   }
+  // Freshly filled tables have no statistics until autovacuum comes by, and the planner would
+  // take a year of rollup rows for one; they are small, so this takes milliseconds.
+  if (missing.length >= ANALYZE_AFTER_DAYS) await sql`analyze ${sql.join(ROLLUP_TABLES.map((t) => sql.table(t)))}`.execute(db);
 }
 
 async function fillDays(trx: Kysely<DB>, site: Site, days: string[]) {
@@ -62,7 +70,7 @@ async function fillDays(trx: Kysely<DB>, site: Site, days: string[]) {
   const dayOf = (column: string) => sql<string>`(${sql.ref(column)} at time zone ${tz})::date`;
 
   // Days of a time zone the site no longer has are of no use to any report.
-  for (const table of ['rollup_days', 'rollup_sessions', 'rollup_clicks', 'rollup_page_sessions']) {
+  for (const table of ROLLUP_TABLES) {
     await sql`delete from ${sql.table(table)} where site_id = ${id} and timezone <> ${tz}`.execute(trx);
   }
   await sql`
@@ -73,13 +81,19 @@ async function fillDays(trx: Kysely<DB>, site: Site, days: string[]) {
     group by 3, 4, 5, 6, 7`.execute(trx);
   // A click counts unless its session is a bot's; its visit is whatever session it names.
   await sql`
-    insert into rollup_clicks (site_id, timezone, day, messenger, page_path, page_title, visit, traffic_type, source, medium, campaign, clicks)
-    select ${id}, ${tz}, ${dayOf('k.ts')}, k.messenger, k.page_path, max(k.page_title), v.code is not null,
-           v.traffic_type, v.source, v.medium, v.campaign, count(*)::int
+    insert into rollup_clicks (site_id, timezone, day, messenger, visit, traffic_type, source, medium, campaign, clicks)
+    select ${id}, ${tz}, ${dayOf('k.ts')}, k.messenger, v.code is not null, v.traffic_type, v.source, v.medium, v.campaign, count(*)::int
     from chat_clicks k
     left join sessions v on v.site_id = k.site_id and v.code = k.session_code
     where k.site_id = ${id} and k.ts >= ${from} and k.ts < ${to} and v.is_bot is not true and ${dayOf('k.ts')} ${wanted}
-    group by 3, 4, 5, 7, 8, 9, 10, 11`.execute(trx);
+    group by 3, 4, 5, 6, 7, 8, 9`.execute(trx);
+  await sql`
+    insert into rollup_page_clicks (site_id, timezone, day, messenger, page_path, page_title, clicks)
+    select ${id}, ${tz}, ${dayOf('k.ts')}, k.messenger, k.page_path, max(k.page_title), count(*)::int
+    from chat_clicks k
+    where k.site_id = ${id} and k.ts >= ${from} and k.ts < ${to} and ${dayOf('k.ts')} ${wanted}
+      and not exists (select 1 from sessions b where b.site_id = k.site_id and b.code = k.session_code and b.is_bot)
+    group by 3, 4, 5`.execute(trx);
   // Per session, page and day the last view; the previous such day's last view is the latest
   // view of the page before the day began.
   await sql`
