@@ -8,8 +8,8 @@ const FILL_LOCK_CLASS = 0x726f6c6c; // "roll"
 /** Days filled per transaction: bounds the memory of the pageview grouping and keeps progress. */
 const CHUNK_DAYS = 31;
 
-/** Filling this many days at once changes the tables enough to count them again. */
-const ANALYZE_AFTER_DAYS = 7;
+/** Filling this many days at once changes the tables enough to vacuum and count them again. */
+const VACUUM_AFTER_DAYS = 7;
 
 /**
  * How far back a session's earlier view of a page is looked for when a day is rolled up: the
@@ -56,9 +56,10 @@ export async function fillRollups(db: Kysely<DB>, site: Site, first: string, las
       if (days.length) await fillDays(trx, site, days);
     });
   }
-  // Freshly filled tables have no statistics until autovacuum comes by, and the planner would
-  // take a year of rollup rows for one; they are small, so this takes milliseconds.
-  if (missing.length >= ANALYZE_AFTER_DAYS) await sql`analyze ${sql.join(ROLLUP_TABLES.map((t) => sql.table(t)))}`.execute(db);
+  // Until autovacuum comes by, freshly filled tables have no statistics (the planner would take
+  // a year of rollup rows for one) and no visibility map (index-only scans would visit every
+  // row). They are small, so this takes milliseconds. Not in a transaction: VACUUM refuses one.
+  if (missing.length >= VACUUM_AFTER_DAYS) await sql`vacuum (analyze) ${sql.join(ROLLUP_TABLES.map((t) => sql.table(t)))}`.execute(db);
 }
 
 async function fillDays(trx: Kysely<DB>, site: Site, days: string[]) {

@@ -52,25 +52,12 @@ const notBotSession = (alias: 'i' | 'k' | 'pv') =>
   sql<boolean>`not exists (select 1 from sessions b where b.site_id = ${sql.ref(`${alias}.site_id`)} and b.code = ${sql.ref(`${alias}.session_code`)} and b.is_bot)`;
 
 /**
- * The visit of a row, looked up by its primary key one row at a time. A plain join lets the
- * planner hash every session of the site (a million a year) to match a few thousand
- * inquiries or clicks; a lateral lookup with LIMIT cannot be turned into that.
- */
-function visitOf(db: Kysely<DB>, alias: 'i' | 'k') {
-  return db
-    .selectFrom('sessions as v')
-    .select(['v.code', 'v.traffic_type', 'v.source', 'v.medium', 'v.campaign', 'v.is_bot'])
-    .whereRef('v.site_id', '=', sql.ref(`${alias}.site_id`))
-    .whereRef('v.code', '=', sql.ref(`${alias}.session_code`))
-    .limit(1)
-    .as('s');
-}
-
-/**
  * Inquiries received in the period, filtered, with their channel `ch`, leaving out those whose
  * visit was a bot's. With `withVisit` (or a visit filter) joined to their visit `s` (left: an
- * inquiry without a visit counts); without, bots are left out through the small index of bot
- * sessions, which is cheaper than looking up every inquiry's visit.
+ * inquiry without a visit counts), which the planner looks up by code in the index that holds
+ * the attribution, in parallel (a year of inquiries: 50,000 lookups in about 120 ms; a lateral
+ * subquery with LIMIT took three times that). Without, bots are left out through the small
+ * index of bot sessions, which is cheaper than looking up every inquiry's visit.
  */
 export function scopedInquiries(db: Kysely<DB>, scope: ReportScope, period: Period = scope.period, withVisit = false) {
   const f = scope.filters;
@@ -78,7 +65,9 @@ export function scopedInquiries(db: Kysely<DB>, scope: ReportScope, period: Peri
   return db
     .selectFrom('inquiries as i')
     .innerJoin('channels as ch', (j) => j.onRef('ch.site_id', '=', 'i.site_id').onRef('ch.id', '=', 'i.channel_id'))
-    .$if(visit, (q) => q.leftJoinLateral(() => visitOf(db, 'i'), (j) => j.onTrue()).where(sql<boolean>`s.is_bot is not true`))
+    .$if(visit, (q) =>
+      q.leftJoin('sessions as s', (j) => j.onRef('s.site_id', '=', 'i.site_id').onRef('s.code', '=', 'i.session_code')).where(sql<boolean>`s.is_bot is not true`),
+    )
     .$if(!visit, (q) => q.where(notBotSession('i')))
     .$if(needsContact(f), (q) => q.innerJoin('contacts as c', (j) => j.onRef('c.site_id', '=', 'i.site_id').onRef('c.id', '=', 'i.contact_id')))
     .where('i.site_id', '=', scope.site.id)
