@@ -27,46 +27,57 @@ export interface ChatTarget {
   to: string;
 }
 
-// The href the last parse() saw, split into scheme, slashes, host, path, query (without "?")
-// and fragment (with "#"): tagHref reuses it, and chatTarget's result does not carry it.
-let x: [href: string, scheme: string, slashes: string, host: string, path: string, query: string, fragment: string];
+// The rules for every form, in a look-ahead over the link: the exact host (no look-alikes) and
+// the exact path (wa.me/message/…, t.me/<channel>/<post> fall out), any case. Groups: 1 wa.me,
+// 2 its number; 3 a Telegram phone, 4 or 5 a username; 6 and 7 WhatsApp's send pages and app
+// (number in ?phone), 8 tg://resolve (?domain or ?phone, checked again as a t.me link).
+// Usernames are 4-32 chars, so t.me/s, /c, /m, /iv, /$… fail too; the few longer reserved words
+// that are used without a second path segment are excluded by name. Then the link itself, split
+// into 9 scheme, slashes and host, 10 path, 11 query (without "?"), 12 fragment (with "#"). One
+// pass: a thousand links on a page go through it as the page loads. Only absolute URLs: a
+// relative one ("wa.me/…", "/contacts") is never a messenger link.
+const LINK =
+  /^(?=(?:https?:\/*(?:www\.)?(?:(wa)\.me(?:\/\+?(\d*))?|(?:t\.me|telegram\.(?:me|dog))\/(?:\+(\d+)|(?!(?:share|proxy|socks|boost)\b)([a-z]\w{3,31}))|([a-z]\w{3,31})\.t\.me|(?:(?:api|web)\.)?(whatsapp)\.com\/send)|(whatsapp):\/*send|tg:\/*(resolve))\/?(?:[?#]|$))([a-z]+:\/*[^/?#]*)([^?#]*)\??([^#]*)(.*)/i;
+
+// The last link parse() matched: tagHref reuses it, and chatTarget's result does not carry it.
+let x: RegExpExecArray | null;
 
 // The first occurrence of query parameter `n` (its value in group 2), and that value decoded as a
-// form would be; null when the parameter is absent. A stray "%" ("скидка 10%") stays a "%", as
-// URLSearchParams keeps it, where decodeURIComponent would throw.
+// form would be; null when the parameter is absent. Most queries lack most names, and includes()
+// settles that for less than a regular expression would.
 let found: RegExpExecArray | null;
 const PARAM: Record<string, RegExp> = {};
-const value = (n: string) =>
-  (found = (PARAM[n] ||= RegExp('(^|&)' + n + '(?:=([^&]*))?(?=&|$)')).exec(x[5])) &&
-  decodeURIComponent((found[2] || '').replace(/\+/g, ' ').replace(/%(?![\da-f]{2})/gi, '%25'));
+const value = (n: string, r = (PARAM[n] ||= RegExp('(^|&)' + n + '(?:=([^&]*))?(?=&|$)'))) =>
+  (found = x![11]!.includes(n) ? r.exec(x![11]!) : null) && decode((found[2] || '').replace(/\+/g, ' '));
 
-// Every form, on the lower-cased scheme, host and path: it pins the exact host (no look-alikes)
-// and the exact path (wa.me/message/…, t.me/<channel>/<post> fall out). Groups: 1 wa.me, 2 its
-// number; 3 a Telegram phone, 4 or 5 a username; 6 and 7 WhatsApp's send pages (number in
-// ?phone), 8 tg://resolve (?domain or ?phone, checked again as a t.me link). Usernames are 4-32
-// chars, so t.me/s, /c, /m, /iv, /$… fail too; the few longer reserved words that are used without
-// a second path segment are excluded by name.
-const FORM =
-  /^(?:https?:(?:www\.)?(?:(wa)\.me(?:\/\+?(\d*))?|(?:t\.me|telegram\.(?:me|dog))\/(?:\+(\d+)|(?!(?:share|proxy|socks|boost)\b)([a-z]\w{3,31}))|([a-z]\w{3,31})\.t\.me|(?:(?:api|web)\.)?(whatsapp)\.com\/send)|(whatsapp):send|tg:(resolve))\/?$/;
+// A stray "%" ("скидка 10%") stays a "%", as URLSearchParams keeps it, where decodeURIComponent
+// throws: escaped on a second try (looking for one first costs more than decoding). Broken
+// UTF-8 still throws, and the link is left alone.
+const decode = (s: string) => {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return decodeURIComponent(s.replace(/%(?![\da-f]{2})/gi, '%25'));
+  }
+};
 
 const parse = (h: string): ChatTarget | null => {
-  // Only absolute URLs: a relative one ("wa.me/…", "/contacts") is never a messenger link.
-  x = /^([a-z]+:)(\/*)([^/?#]*)([^?#]*)\??([^#]*)(.*)/i.exec(h.trim()) as unknown as typeof x;
-  let m = x && FORM.exec((x[1] + x[3] + x[4]).toLowerCase()),
+  let m = (x = LINK.exec(h.trim())),
     // Digits only: a "+" in a query is a space, and hand-written numbers carry "(", "-", " ".
     d;
   if (m && (m[6] || m[7] || m[8])) {
     d = (value('phone') || '').replace(/\D/g, '');
-    // With neither domain nor phone this checks "t.me/+", which fails.
-    if (m[8]) m = FORM.exec('https:t.me/' + (value('domain') || '+' + d).toLowerCase());
+    // With neither domain nor phone this checks "t.me/+", which fails; escape() keeps a "?" or
+    // "#" in the name from ending the path early.
+    if (m[8]) m = LINK.exec('https:t.me/' + escape(value('domain') || '+' + d));
   }
   // Params that turn a chat link into something else (mini app, group add, game, referral
   // program — start=_tgr_… included —, post): an added text/start would be ignored there or, in
   // clients that rank params, would override what the site meant. Matched as prefixes to stay short.
-  return m && !/(^|&)(start(\w|=_tgr_)|ref=|post|game|attach)/.test(x[5])
+  return m && !/(^|&)(start(\w|=_tgr_)|ref=|post|game|attach)/.test(x![11]!)
     ? m[1] || m[6] || m[7]
       ? { m: 'wa', to: m[1] ? m[2] || '' : d! }
-      : { m: 'tg', to: m[3] || m[4] || m[5]! }
+      : { m: 'tg', to: (m[3] || m[4] || m[5])!.toLowerCase() }
     : null;
 };
 
@@ -101,9 +112,10 @@ let forTemplate: string, forCode: string;
 export function tagHref(href: string, o: TagOptions): string | null {
   try {
     const p = parse(href),
-      l = p && (/^[a-z]/.test(p.to) ? o.tg : o.wa);
+      // a username starts with a letter; a number with a digit, or is ''
+      l = p && (p.to[0]! > '9' ? o.tg : o.wa);
     if (!p || (p.to && l?.length && !l.includes(p.to))) return null;
-    const q = x[5],
+    const q = x![11]!,
       bot = p.m == 'tg' && (/bot$/.test(p.to) || o.bots?.includes(p.to) || value('start') != null),
       k = bot ? 'start' : 'text',
       v = value(k) || '',
@@ -115,16 +127,16 @@ export function tagHref(href: string, o: TagOptions): string | null {
       // Keep the site's own start value while the pair stays valid (≤64 of [A-Za-z0-9_-]).
       start = v && /^[\w-]{0,64}$/.test(v + '-' + o.code) ? v + '-' + o.code : o.code;
     if (forTemplate != o.template || forCode != o.code) (filled = new Map()), (forTemplate = o.template), (forCode = o.code);
-    let [y, e] = bot ? [start, start] : filled.get(t) || [fillTemplate(o.template, t, o.code)],
+    let y: [string, string] | undefined = bot ? [start, start] : filled.get(t),
       u;
     // What URLSearchParams would write (so links read the same whichever way they were made):
     // form encoding, whose "+" for a space not every client decodes, so %20.
-    if (!e) filled.set(t, [y, (e = encodeURIComponent(y).replace(/[!'()~]/g, escape))]);
+    if (!y) filled.set(t, (y = [(u = fillTemplate(o.template, t, o.code)), encodeURIComponent(u).replace(/[!'()~]/g, escape)]));
     tagged = p;
     return (
       // What URL would write: scheme and host in lower case, "/" for an empty http(s) path.
-      (x[1] + x[2] + x[3]).toLowerCase() +
-      (x[4] || (/^h/i.test(x[1]) ? '/' : '')) +
+      x![9]!.toLowerCase() +
+      (x![10] || (x![7] || x![8] ? '' : '/')) +
       '?' +
       // The parameter is set where it stands, or added at the end; other parameters stay as they
       // are when they are in their encoded form already. Otherwise (a repeated parameter, a
@@ -132,9 +144,9 @@ export function tagHref(href: string, o: TagOptions): string | null {
       // (through URL, whose parser percent-encodes raw non-ASCII first: Node's URLSearchParams
       // misreads it next to percent escapes).
       (!PARAM[k]!.test(b) && /^(&[\w.*-]+=[\w.*-]*)*$/.test((a && '&' + a) + b)
-        ? (a && a + '&') + k + '=' + e + b
-        : ((u = new URL('a:?' + q).searchParams), u.set(k, y), (u + '').replace(/\+/g, '%20'))) +
-      x[6]
+        ? (a && a + '&') + k + '=' + y[1] + b
+        : ((u = new URL('a:?' + q).searchParams), u.set(k, y[0]!), (u + '').replace(/\+/g, '%20'))) +
+      x![12]
     );
   } catch {
     // Broken UTF-8 in a percent-encoded value, a lone surrogate in the text: left alone.

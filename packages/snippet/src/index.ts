@@ -116,7 +116,6 @@ function start() {
   };
 
   if (!off) {
-    watch(document);
     pageview();
 
     // Wraps a function of the page's: `before` sees (and may change) the arguments first, inside

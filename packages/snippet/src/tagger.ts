@@ -55,20 +55,22 @@ const observer = new MutationObserver(
   }),
 );
 
-/** Watches a document or shadow root for new links and changed hrefs. */
-export function watch(root: Document | ShadowRoot): void {
-  observer.observe(root, { childList: true, subtree: true, attributeFilter: ['href'] });
+const observe = (root: Node) => observer.observe(root, { childList: true, subtree: true, attributeFilter: ['href'] });
+
+/** Tags the links of a shadow root (when tagging at once) and watches it for more. */
+export function watch(root: ShadowRoot): void {
   if (eager) scan(root);
+  observe(root);
 }
 
 // A MutationObserver does not see into shadow trees, so each open root is watched on its own:
 // a pass over the elements finds those that host one (a TreeWalker is the cheapest way to visit
-// them all). Then the links. Text nodes are skipped.
+// them all; text nodes are skipped). Then the links.
 function scan(n: Node) {
   const e = n as Element;
   if (e.querySelectorAll) {
     const walker = document.createTreeWalker(e, 1);
-    for (let h: Node | null = e; h; h = walker.nextNode()) if ((h as Element).shadowRoot) watch((h as Element).shadowRoot!);
+    for (let h: Node | null = e, r; h; h = walker.nextNode()) if ((r = (h as Element).shadowRoot)) watch(r);
     // the node itself, unless a document or shadow root
     if ('getAttribute' in e) tagLink(e);
     for (const a of e.querySelectorAll('a[href]')) tagLink(a);
@@ -85,4 +87,6 @@ export function retag(o: TagOptions | false, now: unknown): void {
     // handing them to the callback would tag every link a second time.
     observer.takeRecords();
   }
+  // Watched from the first call on, after the first scan: tagging on load queues no records.
+  observe(document);
 }
