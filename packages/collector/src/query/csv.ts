@@ -2,7 +2,7 @@ import { Readable } from 'node:stream';
 import type { Kysely } from 'kysely';
 import type { DB } from '../db/schema.ts';
 import { toInquiryView, type InquiryView } from './inquiry-view.ts';
-import { journalPage, type Cursor, type JournalScope } from './journal.ts';
+import { journalPage, type Cursor, type JournalPage, type JournalScope } from './journal.ts';
 
 export type Separator = ';' | ',';
 
@@ -78,36 +78,32 @@ export function csvField(value: Cell, sep: Separator): string {
 
 export const csvLine = (cells: Cell[], sep: Separator) => cells.map((c) => csvField(c, sep)).join(sep) + '\r\n';
 
-/** "2026-03-01T09:30:00.000Z" as a wall-clock time in the site's zone: what a person expects in a sheet. */
-function localTimeFormatter(timeZone: string) {
-  const f = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' });
-  return (iso: string) => {
-    const p = Object.fromEntries(f.formatToParts(new Date(iso)).map((x) => [x.type, x.value]));
-    return `${p.year}-${p.month}-${p.day} ${p.hour}:${p.minute}:${p.second}`;
-  };
-}
-
 /**
  * The filtered journal as CSV, produced a page at a time as the client reads: the stream pulls
- * the next keyset page only when the previous one has been written out, so memory stays flat
- * however long the journal (and no server-side cursor is needed, which PGlite lacks).
+ * a keyset page only when the one before has been written out, so memory holds two pages however
+ * long the journal (and no server-side cursor is needed, which PGlite lacks). The next page is
+ * asked for while this one is formatted, so the database and the formatting overlap.
  */
 export function journalCsv(db: Kysely<DB>, scope: JournalScope, sep: Separator): Readable {
-  const local = localTimeFormatter(scope.site.timezone);
+  const read = (after: Cursor | null): Promise<JournalPage> => {
+    const page = journalPage(db, scope, CSV_PAGE_ROWS, after);
+    // a client that hangs up leaves the last read unawaited: its failure must not go unhandled
+    page.catch(() => {});
+    return page;
+  };
   async function* lines() {
     yield BOM + csvLine(CSV_COLUMNS, sep);
-    let after: Cursor | null = null;
-    do {
-      const page = await journalPage(db, scope, CSV_PAGE_ROWS, after);
+    let next: Promise<JournalPage> | null = read(null);
+    while (next) {
+      const page: JournalPage = await next;
+      next = page.next ? read(page.next) : null;
       let chunk = '';
       for (const row of page.rows) {
         const v = toInquiryView(row);
-        const at = local(v.received_at);
-        chunk += csvLine(COLUMNS.map(([, get]) => get(v, at)), sep);
+        chunk += csvLine(COLUMNS.map(([, get]) => get(v, row.received_local)), sep);
       }
       if (chunk) yield chunk;
-      after = page.next;
-    } while (after);
+    }
   }
   return Readable.from(lines(), { objectMode: false, highWaterMark: 64 * 1024 });
 }

@@ -33,12 +33,20 @@ export function parseCursor(cursor: string | undefined): Cursor | null {
   return c;
 }
 
+export interface JournalPage {
+  rows: Array<InquiryRow & { received_local: string }>;
+  next: Cursor | null;
+}
+
 /**
  * One page, newest first. The keyset (received_at, id) means a page never repeats or skips an
  * inquiry while new ones arrive: they sort before the cursor, and ids only grow.
  */
-export async function journalPage(db: Kysely<DB>, scope: JournalScope, limit: number, after: Cursor | null): Promise<{ rows: InquiryRow[]; next: Cursor | null }> {
-  let query = inquiryRows(db, scope.site.id).where(inquiryConditions(scope.filters));
+export async function journalPage(db: Kysely<DB>, scope: JournalScope, limit: number, after: Cursor | null): Promise<JournalPage> {
+  // received_at as the site's wall-clock time, by PostgreSQL's zone database as the reports use
+  // it: cheaper there than through Intl for every row of a CSV.
+  const local = sql<string>`to_char(i.received_at at time zone ${scope.site.timezone}, 'YYYY-MM-DD HH24:MI:SS')`;
+  let query = inquiryRows(db, scope.site.id).select(local.as('received_local')).where(inquiryConditions(scope.filters));
   if (scope.from) query = query.where('i.received_at', '>=', scope.from);
   if (scope.to) query = query.where('i.received_at', '<', scope.to);
   if (after) query = query.where(sql<boolean>`(i.received_at, i.id) < (${after.receivedAt}::timestamptz, ${after.id}::bigint)`);
