@@ -148,6 +148,11 @@ const cases: Case[] = [
   ['tg://resolve?domain=durov&post=5', null],
   ['tg://resolve', null],
   ['tg://resolve?domain=abc', null],
+  // an encoded '?' or '#' in the name does not end it early
+  ['tg://resolve?domain=acme_support%3Fx', null],
+  ['tg://resolve?domain=acme_support%23x', null],
+  // reserved words in any case
+  ['https://t.me/Share', null],
   ['https://t.me/', null],
   ['https://t.me/abc', null],
   ['https://t.me/1abcd', null],
