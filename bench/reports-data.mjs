@@ -50,14 +50,15 @@ export function generationSteps({ sessions = 1_000_000, pageviews = 3_000_000, c
   return [
     [
       'sessions',
-      // Traffic grows over the year (more sessions lately) and follows the day (few at night, Moscow time).
+      // Traffic grows over the year (from half the average a day to one and a half) and follows
+      // the day (few at night, Moscow time); today has only the hours that have passed.
       `create temp table g_sessions as
        select g as sn,
          -- 6 base-32 characters of a bijection of g (unique), 2 more: the shape of a visit code
          (select string_agg(substr('0123456789ABCDEFGHJKMNPQRSTVWXYZ', 1 + ((x >> (5 * i)) & 31)::int, 1), '' order by i)
             from generate_series(0, 7) i, (select ((g::bigint * 2654435761) % 1073741824) | ((g::bigint % 1024) << 30) as x) s) as code,
          'v' || (g % ${Math.round(sessions * 0.7)}) as visitor_id,
-         ((now() - interval '365 days' * power(random(), 1.25)) at time zone 'Europe/Moscow')::date as day,
+         (now() at time zone 'Europe/Moscow')::date - floor(365 * case when random() < 0.5 then random() else 1 - sqrt(random()) end)::int as day,
          (case when random() < 0.85 then 8 + random() * 15 else random() * 24 end) * interval '1 hour' as tod,
          random() as r_tt, random() as r_src, random() as r_cmp, random() as r_dev, random() as r_geo, random() < 0.02 as is_bot,
          random() as z
@@ -88,7 +89,8 @@ export function generationSteps({ sessions = 1_000_000, pageviews = 3_000_000, c
          case when r_geo < 0.45 then 'Москва' when r_geo < 0.6 then 'Санкт-Петербург' else 'Краснодар' end,
          is_bot
        from g_sessions,
-         lateral (select least((day + tod) at time zone 'Europe/Moscow', now() - interval '1 minute') as at) t,
+         lateral (select case when (day + tod) at time zone 'Europe/Moscow' < now() - interval '1 minute' then (day + tod) at time zone 'Europe/Moscow'
+                              else (day - 1 + tod) at time zone 'Europe/Moscow' end as at) t,
          lateral (select ${pathExpr('z')} as path) p,
          lateral (select ${byTraffic((x) => lit(x[0]))} as type,
                          ${byTraffic((x) => `(${arr(x[2])})[1 + floor(r_src * ${x[2].length})::int]`)} as source,

@@ -54,30 +54,33 @@ CREATE TABLE rollup_clicks (
 CREATE INDEX rollup_clicks_day ON rollup_clicks (site_id, timezone, day)
   INCLUDE (messenger, visit, traffic_type, source, medium, campaign, clicks);
 
--- The same clicks per local day, messenger and page, for the pages report.
+-- The same clicks per local day, messenger, page and the visit's traffic type (null: no session
+-- is known), for the pages report and its traffic type filter.
 CREATE TABLE rollup_page_clicks (
-  site_id     integer NOT NULL REFERENCES sites (id) ON DELETE CASCADE,
-  timezone    text NOT NULL,
-  day         date NOT NULL,
-  messenger   text NOT NULL,
-  page_path   text NOT NULL,
-  page_title  text,                        -- max(page_title), as the pages report shows it
-  clicks      integer NOT NULL
+  site_id       integer NOT NULL REFERENCES sites (id) ON DELETE CASCADE,
+  timezone      text NOT NULL,
+  day           date NOT NULL,
+  messenger     text NOT NULL,
+  page_path     text NOT NULL,
+  page_title    text,                      -- max(page_title), as the pages report shows it
+  traffic_type  text,
+  clicks        integer NOT NULL
 );
 CREATE INDEX rollup_page_clicks_day ON rollup_page_clicks (site_id, timezone, day)
-  INCLUDE (messenger, page_path, page_title, clicks);
+  INCLUDE (messenger, page_path, page_title, traffic_type, clicks);
 
--- Sessions that viewed a page on a local day. A session that viewed the page on an earlier day
+-- Sessions that viewed a page on a local day, per the session's traffic type. A session that viewed the page on an earlier day
 -- too must count once in a period holding both days: seen_before is its latest earlier view of
 -- the page (null: none), and a period counts the row only when that view is before the period.
 CREATE TABLE rollup_page_sessions (
-  site_id      integer NOT NULL REFERENCES sites (id) ON DELETE CASCADE,
-  timezone     text NOT NULL,
-  day          date NOT NULL,
-  path         text NOT NULL,
-  seen_before  timestamptz,
-  sessions     integer NOT NULL
+  site_id       integer NOT NULL REFERENCES sites (id) ON DELETE CASCADE,
+  timezone      text NOT NULL,
+  day           date NOT NULL,
+  path          text NOT NULL,
+  traffic_type  text,                      -- of the session; null: none known (within a week before)
+  seen_before   timestamptz,
+  sessions      integer NOT NULL
 );
 -- By path first: the report asks for its top pages only.
 CREATE INDEX rollup_page_sessions_path ON rollup_page_sessions (site_id, timezone, path, day)
-  INCLUDE (seen_before, sessions);
+  INCLUDE (traffic_type, seen_before, sessions);

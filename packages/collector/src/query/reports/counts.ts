@@ -85,17 +85,26 @@ export function clickCounts(db: Kysely<DB>, scope: ReportScope, cov: Coverage, k
 }
 
 /**
+ * Whether the page rollups can answer: they keep the page's path and the visit's traffic type,
+ * not its source, medium or campaign.
+ */
+const pageRollupsServe = (f: ReportScope['filters']) => !f.source && !f.medium && !f.campaign;
+
+/** The traffic type filter over a page rollup row (null there: no visit, which the filter leaves out). */
+const rolledTrafficType = (f: ReportScope['filters']) => (f.trafficType ? [sql<boolean>`r.traffic_type = ${f.trafficType}`] : []);
+
+/**
  * Chat clicks in the period per page path, with the page's title (the greatest one seen). The
- * rollup keeps the page's path but no visit, and not the full address: such filters are counted live.
+ * rollup keeps the page's path, not the full address: a URL filter is counted live.
  */
 export async function clicksPerPage(db: Kysely<DB>, scope: ReportScope, cov: Coverage): Promise<Array<{ path: string; n: number; title: string | null }>> {
   const f = scope.filters;
-  const c = needsVisit(f) || f.page?.by === 'url' ? liveOnly(scope.period) : cov;
+  const c = !pageRollupsServe(f) || f.page?.by === 'url' ? liveOnly(scope.period) : cov;
   const parts: RawBuilder<unknown>[] = c.live.map(
     (span) => sql`${scopedClicks(db, scope, { period: span }).select(['k.page_path as path', count().as('n'), sql`max(k.page_title)`.as('title')]).groupBy('k.page_path')}`,
   );
   if (c.days) {
-    const conds: RawBuilder<boolean>[] = [];
+    const conds = rolledTrafficType(f);
     if (f.channel) conds.push(sql<boolean>`r.messenger = ${f.channel}`);
     if (f.page) conds.push(sql<boolean>`r.page_path like ${prefixPattern(f.page.prefix)}`);
     parts.push(sql`select r.page_path as path, sum(r.clicks) as n, max(r.page_title) as title
@@ -109,10 +118,10 @@ export async function clicksPerPage(db: Kysely<DB>, scope: ReportScope, cov: Cov
 /**
  * Sessions that viewed each of these pages in the period. A session counts once however many
  * days it viewed the page on: each part counts the sessions that did not view the page earlier
- * in the period. The rollup has no visit columns: a visit filter is counted live.
+ * in the period.
  */
 export async function sessionsPerPage(db: Kysely<DB>, scope: ReportScope, cov: Coverage, paths: string[]): Promise<Array<{ path: string; n: number }>> {
-  const c = needsVisit(scope.filters) ? liveOnly(scope.period) : cov;
+  const c = pageRollupsServe(scope.filters) ? cov : liveOnly(scope.period);
   const start = scope.period.from;
   const parts: RawBuilder<unknown>[] = c.live.map((span: Span) => {
     // distinct first, then count: hashing (path, session) pairs beats count(distinct), which sorts
@@ -133,7 +142,8 @@ export async function sessionsPerPage(db: Kysely<DB>, scope: ReportScope, cov: C
   });
   if (c.days) {
     parts.push(sql`select r.path, sum(r.sessions) as n from rollup_page_sessions r
-      where ${rolledDays(scope, c.days)} and r.path = any(${paths}::text[]) and (r.seen_before is null or r.seen_before < ${start}) group by 1`);
+      where ${rolledDays(scope, c.days)} and r.path = any(${paths}::text[]) and (r.seen_before is null or r.seen_before < ${start})
+        and ${and(rolledTrafficType(scope.filters))} group by 1`);
   }
   const { rows } = await sql<{ path: string; n: number }>`select x.path, sum(x.n)::int as n from (${unionAll(parts)}) x group by 1`.execute(db);
   return rows;

@@ -12,9 +12,9 @@ const CHUNK_DAYS = 31;
 const VACUUM_AFTER_DAYS = 7;
 
 /**
- * How far back a session's earlier view of a page is looked for when a day is rolled up: the
- * same reach the live reports give a visit (query/reports/scope.ts), as visits end after 30
- * idle minutes.
+ * How far back a session's earlier view of a page, and the session of a view, are looked for
+ * when a day is rolled up: the same reach the live reports give a visit (query/reports/scope.ts),
+ * as visits end after 30 idle minutes.
  */
 const VISIT_REACH = '7 days';
 
@@ -58,7 +58,8 @@ export async function fillRollups(db: Kysely<DB>, site: Site, first: string, las
   }
   // Until autovacuum comes by, freshly filled tables have no statistics (the planner would take
   // a year of rollup rows for one) and no visibility map (index-only scans would visit every
-  // row). They are small, so this takes milliseconds. Not in a transaction: VACUUM refuses one.
+  // row). Cheap: the tables are small and vacuum skips the pages it has seen. Not in a
+  // transaction, which VACUUM refuses.
   if (missing.length >= VACUUM_AFTER_DAYS) await sql`vacuum (analyze) ${sql.join(ROLLUP_TABLES.map((t) => sql.table(t)))}`.execute(db);
 }
 
@@ -89,28 +90,33 @@ async function fillDays(trx: Kysely<DB>, site: Site, days: string[]) {
     where k.site_id = ${id} and k.ts >= ${from} and k.ts < ${to} and v.is_bot is not true and ${dayOf('k.ts')} ${wanted}
     group by 3, 4, 5, 6, 7, 8, 9`.execute(trx);
   await sql`
-    insert into rollup_page_clicks (site_id, timezone, day, messenger, page_path, page_title, clicks)
-    select ${id}, ${tz}, ${dayOf('k.ts')}, k.messenger, k.page_path, max(k.page_title), count(*)::int
+    insert into rollup_page_clicks (site_id, timezone, day, messenger, page_path, page_title, traffic_type, clicks)
+    select ${id}, ${tz}, ${dayOf('k.ts')}, k.messenger, k.page_path, max(k.page_title), v.traffic_type, count(*)::int
     from chat_clicks k
-    where k.site_id = ${id} and k.ts >= ${from} and k.ts < ${to} and ${dayOf('k.ts')} ${wanted}
-      and not exists (select 1 from sessions b where b.site_id = k.site_id and b.code = k.session_code and b.is_bot)
-    group by 3, 4, 5`.execute(trx);
+    left join sessions v on v.site_id = k.site_id and v.code = k.session_code
+    where k.site_id = ${id} and k.ts >= ${from} and k.ts < ${to} and v.is_bot is not true and ${dayOf('k.ts')} ${wanted}
+    group by 3, 4, 5, 7`.execute(trx);
   // Per session, page and day the last view; the previous such day's last view is the latest
   // view of the page before the day began.
   await sql`
-    insert into rollup_page_sessions (site_id, timezone, day, path, seen_before, sessions)
-    select ${id}, ${tz}, day, path, seen_before, count(*)::int
+    insert into rollup_page_sessions (site_id, timezone, day, path, traffic_type, seen_before, sessions)
+    select ${id}, ${tz}, day, path, v.traffic_type, seen_before, count(*)::int
     from (
-      select day, path, lag(last_ts) over (partition by session_code, path order by day) as seen_before
+      select session_code, day, path, lag(last_ts) over (partition by session_code, path order by day) as seen_before
       from (
         select pv.session_code, pv.path, ${dayOf('pv.ts')} as day, max(pv.ts) as last_ts
         from pageviews pv
         where pv.site_id = ${id} and pv.ts >= ${from} - ${VISIT_REACH}::interval and pv.ts < ${to}
-          and not exists (select 1 from sessions b where b.site_id = pv.site_id and b.code = pv.session_code and b.is_bot)
         group by 1, 2, 3
       ) per_day
     ) x
-    where day ${wanted}
-    group by day, path, seen_before`.execute(trx);
+    left join (
+      -- the visits these views can belong to, hashed: cheaper than looking up each of a month's
+      -- quarter million (session, page, day) rows
+      select s.code, s.traffic_type, s.is_bot from sessions s
+      where s.site_id = ${id} and s.started_at >= ${from} - ${VISIT_REACH}::interval and s.started_at < ${to}
+    ) v on v.code = x.session_code
+    where day ${wanted} and v.is_bot is not true
+    group by day, path, v.traffic_type, seen_before`.execute(trx);
   await sql`insert into rollup_days (site_id, timezone, day) select ${id}, ${tz}, d from unnest(${days}::date[]) d`.execute(trx);
 }
