@@ -10,6 +10,7 @@ import { snippetTag } from '../admin/sites.ts';
 import { ensureDemoSite } from '../demo/site.ts';
 import { announceServer } from './server-file.ts';
 import { scheduleRetention } from '../ingest/retention.ts';
+import { scheduleRollups } from '../query/reports/rollup-schedule.ts';
 import { preloadGeo } from '../ingest/enrich/index.ts';
 
 const SHUTDOWN_GRACE_MS = 4_500;
@@ -24,6 +25,7 @@ export async function serve(config: Config): Promise<void> {
   let unannounce = () => {};
   let app: Awaited<ReturnType<typeof buildApp>> | undefined;
   let stopRetention = () => {};
+  let stopRollups = () => {};
   // Registered before the banner says the server is ready: a signal that arrives with no
   // listener kills the process outright, skipping the graceful close.
   let stopping = false;
@@ -37,6 +39,7 @@ export async function serve(config: Config): Promise<void> {
       process.exit(1);
     }, SHUTDOWN_GRACE_MS).unref();
     stopRetention();
+    stopRollups();
     try {
       await app?.close();
       await database.close();
@@ -63,6 +66,7 @@ export async function serve(config: Config): Promise<void> {
     preloadGeo();
     await app.listen({ port: config.port, host: config.host });
     stopRetention = scheduleRetention(database.db, config.retentionDays, app.log);
+    stopRollups = scheduleRollups(database.db, app.log);
 
     const port = (app.server.address() as AddressInfo).port;
     const localHost = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;

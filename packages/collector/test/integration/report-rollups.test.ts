@@ -9,6 +9,7 @@ import { dynamicsReport } from '../../src/query/reports/dynamics.ts';
 import { pagesReport } from '../../src/query/reports/pages.ts';
 import { newRepeatReport } from '../../src/query/reports/new-repeat.ts';
 import { matchQualityReport } from '../../src/query/reports/match-quality.ts';
+import { fillClosedDays } from '../../src/query/reports/rollup-schedule.ts';
 import type { FilterQuery } from '../../src/query/journal-filters.ts';
 import { createTestDatabase, DATABASE_KINDS, type TestDatabase } from '../support/databases.ts';
 import { seedClick, seedContact, seedInquiry, seedPageview, seedSession } from '../support/seed.ts';
@@ -181,5 +182,23 @@ describe.each(DATABASE_KINDS)('report rollups on %s', (kind) => {
     const live = await channelsReport(db(), await reportScope(db(), site, q, { rollups: false }), 'traffic_type');
     for (const r of reports) expect(r).toEqual(live);
     expect(await channelsReport(db(), scopes[0]!, 'traffic_type')).toEqual(live);
+  });
+  it('rolls up in the background every closed day since the first visit, once, and the reports read the same', async () => {
+    const current = (await findSite(db(), String(site.id)))!;
+    const { rows } = await sql<{ first: string; last: string }>`
+      select to_char((min(started_at) at time zone ${current.timezone})::date, 'YYYY-MM-DD') as first,
+             to_char(((now() - interval '1 hour') at time zone ${current.timezone})::date - 1, 'YYYY-MM-DD') as last
+      from sessions where site_id = ${current.id}`.execute(db());
+    const { first, last } = rows[0]!;
+    const expected = Math.round((Date.parse(last) - Date.parse(first)) / DAY) + 1;
+
+    await fillClosedDays(db());
+    const { rows: days } = await sql<{ n: number }>`select count(*)::int as n from rollup_days where site_id = ${current.id} and timezone = ${current.timezone}`.execute(db());
+    expect(days[0]!.n).toBe(expected);
+    expect((await fillClosedDays(db())).size).toBe(0);
+
+    const q: FilterQuery = { from: iso(now - 40 * DAY), to: iso(now) };
+    const [withRollups, live] = await Promise.all([true, false].map(async (rollups) => pagesReport(db(), await reportScope(db(), current, q, { rollups }), 100)));
+    expect(withRollups).toEqual(live);
   });
 });
