@@ -1,6 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 import type { FastifyBaseLogger } from 'fastify';
 import type { DB } from '../db/schema.ts';
+import { runPeriodically } from '../app/periodic.ts';
 
 const DAY_MS = 86_400_000;
 // Only one process of a deployment needs to do the deleting.
@@ -52,12 +53,5 @@ export function scheduleRetention(db: Kysely<DB>, days: number, log: FastifyBase
       (r) => r && log.info({ retention: r, days }, 'retention: old visit data deleted'),
       (err) => log.warn({ err }, 'retention failed; will retry tomorrow'),
     );
-  const first = setTimeout(run, 60_000);
-  const daily = setInterval(run, DAY_MS);
-  first.unref();
-  daily.unref();
-  return () => {
-    clearTimeout(first);
-    clearInterval(daily);
-  };
+  return runPeriodically(run, 60_000, DAY_MS);
 }

@@ -2,6 +2,7 @@ import { sql, type Kysely } from 'kysely';
 import type { FastifyBaseLogger } from 'fastify';
 import type { DB } from '../../db/schema.ts';
 import { fillRollups } from './rollup-fill.ts';
+import { runPeriodically } from '../../app/periodic.ts';
 
 const HOUR_MS = 3_600_000;
 
@@ -46,12 +47,5 @@ export function scheduleRollups(db: Kysely<DB>, log: FastifyBaseLogger): () => v
       running = false;
     }
   };
-  const first = setTimeout(run, 10_000);
-  const hourly = setInterval(run, HOUR_MS);
-  first.unref();
-  hourly.unref();
-  return () => {
-    clearTimeout(first);
-    clearInterval(hourly);
-  };
+  return runPeriodically(run, 10_000, HOUR_MS);
 }
