@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { makeCode } from '../packages/shared/src/visit-code.ts';
-import { cpuSeconds, createSite, databaseCpuSeconds, startCollector, throwawayDatabase } from './lib/servers.mjs';
+import { cpuMicrosEach, cpuSeconds, createSite, databaseCpuSeconds, startCollector, throwawayDatabase } from './lib/servers.mjs';
 
 const RATE = Number(process.env.BENCH_RATE ?? 300);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 20);
@@ -147,7 +147,7 @@ try {
   const after = { collector: cpuSeconds(server.pid), database: await databaseCpuSeconds(watcher, db.name) };
   await watcher.end();
   await server.stop();
-  const perMessage = (k) => (before[k] === null || after[k] === null ? '?' : Math.round(((after[k] - before[k]) * 1e6) / (result.total + RATE * WARMUP_SECONDS)));
+  const perMessage = (k) => cpuMicrosEach(before[k], after[k], result.total + RATE * WARMUP_SECONDS) ?? '?';
 
   const client = new pg.Client({ connectionString: db.url });
   await client.connect();

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { PGlite } from '@electric-sql/pglite';
 import { makeCode } from '../packages/shared/src/visit-code.ts';
-import { ROOT, cpuSeconds, createSite, databaseCpuSeconds, startCollector, startScript, throwawayDatabase } from './lib/servers.mjs';
+import { ROOT, cpuMicrosEach, cpuSeconds, createSite, databaseCpuSeconds, startCollector, startScript, throwawayDatabase } from './lib/servers.mjs';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 15);
 const CONNECTIONS = 50;
@@ -96,8 +96,6 @@ async function countRows(query, siteId) {
   return pv + ck;
 }
 
-/** Microseconds of CPU per answered hit, from the CPU seconds used during the run. */
-const perHit = (before, after, hits) => (before === null || after === null ? null : Math.round(((after - before) * 1e6) / hits));
 
 async function runPostgres() {
   const db = await throwawayDatabase(PG_BASE);
@@ -109,8 +107,8 @@ async function runPostgres() {
     const before = { collector: cpuSeconds(server.pid), database: await databaseCpuSeconds(client, db.name) };
     const result = summary(await load(server.url, hitMaker(site.key)));
     const cpu = {
-      collector: perHit(before.collector, cpuSeconds(server.pid), result.ok),
-      database: perHit(before.database, await databaseCpuSeconds(client, db.name), result.ok),
+      collector: cpuMicrosEach(before.collector, cpuSeconds(server.pid), result.ok),
+      database: cpuMicrosEach(before.database, await databaseCpuSeconds(client, db.name), result.ok),
     };
     await server.stop();
     const rows = await countRows(async (q) => (await client.query(q)).rows[0].n, site.id);
@@ -129,7 +127,7 @@ async function runPGlite() {
     const site = await createSite(server, 'Bench');
     const before = cpuSeconds(server.pid);
     const result = summary(await load(server.url, hitMaker(site.key)));
-    const cpu = { collector: perHit(before, cpuSeconds(server.pid), result.ok) };
+    const cpu = { collector: cpuMicrosEach(before, cpuSeconds(server.pid), result.ok) };
     // Stopped gracefully: every acknowledged hit must be on disk when the database is reopened.
     await server.stop();
     const db = await PGlite.create({ dataDir: join(dir, 'pglite') });
@@ -147,7 +145,7 @@ async function runBare() {
   try {
     const before = cpuSeconds(server.pid);
     const result = summary(await load(server.url, hitMaker('bare')));
-    return { ...result, cpu: { collector: perHit(before, cpuSeconds(server.pid), result.ok) } };
+    return { ...result, cpu: { collector: cpuMicrosEach(before, cpuSeconds(server.pid), result.ok) } };
   } finally {
     await server.stop();
   }

@@ -36,6 +36,9 @@ export function cpuSeconds(pid) {
   }
 }
 
+/** Microseconds of CPU per unit of work between two cpuSeconds readings; null where either is unknown. */
+export const cpuMicrosEach = (before, after, count) => (before === null || after === null ? null : Math.round(((after - before) * 1e6) / count));
+
 /**
  * CPU seconds used so far by the server processes serving a database (a local server only:
  * read from /proc by the backends' pids). A measure of the database's work that other load on

@@ -18,8 +18,8 @@ const RANK: Record<MatchDecision['method'], number> = { start: 4, code: 4, ad_re
  * Stores one verified inbound message, once: the message row is the idempotency key, and the
  * contact, inquiry or dialog update commit with it or not at all.
  *
- * A message takes three statements in its transaction (store and lock; read what matching needs;
- * write the inquiry) rather than one per step: each round trip to the database costs more than
+ * A message takes three statements in its transaction (store it with its contact; read what
+ * matching needs; write the inquiry) rather than one per step: each round trip to the database costs more than
  * the work it carries, and fewer of them is what keeps webhook latency flat under load.
  */
 export async function recordInbound(db: Kysely<DB>, channel: Channel, msg: InboundMessage, opts: InboundOptions): Promise<RecordOutcome> {
@@ -29,7 +29,7 @@ export async function recordInbound(db: Kysely<DB>, channel: Channel, msg: Inbou
     if (!stored) return 'duplicate';
     if (stored.contactId === null) return 'kept';
     const keepText = stored.keepText;
-    const contactId = stored.inserted ? await mergeByPhone(trx, siteId, channel.kind, msg, stored.contactId) : stored.contactId;
+    const contactId = stored.knownByPhone === null ? stored.contactId : await mergeByPhone(trx, siteId, msg, stored.contactId, stored.knownByPhone);
 
     const candidates = matchCandidates(msg);
     const codes = [...new Set([...(candidates.startCode ? [candidates.startCode] : []), ...candidates.codes])];
@@ -136,9 +136,19 @@ export async function recordInbound(db: Kysely<DB>, channel: Channel, msg: Inbou
  * second reads what the first committed (two deliveries at once never both open an inquiry).
  * Null for a duplicate.
  */
-async function storeMessage(trx: Transaction<DB>, channel: Channel, msg: InboundMessage): Promise<{ keepText: boolean; contactId: number | null; inserted: boolean } | null> {
+async function storeMessage(
+  trx: Transaction<DB>,
+  channel: Channel,
+  msg: InboundMessage,
+): Promise<{ keepText: boolean; contactId: number | null; knownByPhone: number | null } | null> {
   const from = msg.kind === 'message' ? msg.from : null;
   const site = channel.site_id;
+  // A new business-scoped id (WhatsApp, 2026) for a person so far known by phone: the contact
+  // keyed by the phone, if any, is the same person (mergeByPhone).
+  const byPhone =
+    from?.phone && from.id !== from.phone
+      ? sql`(select id from contacts where site_id = ${site} and messenger = ${channel.kind} and external_id = ${from.phone})`
+      : sql`null`;
   const contact = from
     ? sql`, contact as (
         insert into contacts (site_id, messenger, external_id, phone, name, username, first_seen_at, last_seen_at)
@@ -152,7 +162,7 @@ async function storeMessage(trx: Transaction<DB>, channel: Channel, msg: Inbound
         returning id, xmax = 0 as inserted)`
     : sql``;
   // What arrives fills in or refreshes a contact; what does not arrive (a phone hidden since 2026) stays.
-  const { rows } = await sql<{ keep: boolean; contact_id: number | null; inserted: boolean | null }>`
+  const { rows } = await sql<{ keep: boolean; contact_id: number | null; inserted: boolean | null; by_phone: number | null }>`
     with site as (select settings->'store_text' is distinct from 'false'::jsonb as keep from sites where id = ${site}),
     stored as (
       insert into messages (site_id, channel_id, provider_message_id, received_at, kind, text, raw)
@@ -161,11 +171,16 @@ async function storeMessage(trx: Transaction<DB>, channel: Channel, msg: Inbound
       from site
       on conflict (site_id, channel_id, provider_message_id) do nothing
       returning 1)${contact}
-    select keep, ${from ? sql`(select id from contact)` : sql`null`} as contact_id, ${from ? sql`(select inserted from contact)` : sql`null`} as inserted
+    select keep, ${from ? sql`(select id from contact)` : sql`null`} as contact_id, ${from ? sql`(select inserted from contact)` : sql`null`} as inserted,
+      ${byPhone} as by_phone
     from site where exists (select 1 from stored)`.execute(trx);
   const row = rows[0];
   if (!row) return null;
-  return { keepText: row.keep, contactId: row.contact_id === null ? null : Number(row.contact_id), inserted: Boolean(row.inserted) };
+  return {
+    keepText: row.keep,
+    contactId: row.contact_id === null ? null : Number(row.contact_id),
+    knownByPhone: row.inserted && row.by_phone !== null ? Number(row.by_phone) : null,
+  };
 }
 
 /**
@@ -194,26 +209,17 @@ async function matchingFacts(trx: Transaction<DB>, siteId: number, contactId: nu
 /** Milliseconds since the epoch: JSON carries them exactly, where a timestamp's text would need parsing. */
 const epochMs = (column: RawBuilder<unknown>) => sql`(extract(epoch from ${column}) * 1000)::float8`;
 
-/** A new business-scoped id (WhatsApp, 2026) for a person known so far by phone: the same person, so the old contact takes the new key and the row just made goes. */
-async function mergeByPhone(trx: Transaction<DB>, siteId: number, messenger: Channel['kind'], msg: InboundMessage, newId: number): Promise<number> {
+/** The contact just made for a new id gives way to the one known by phone, which takes the new key. */
+async function mergeByPhone(trx: Transaction<DB>, siteId: number, msg: InboundMessage, newId: number, oldId: number): Promise<number> {
   const from = msg.from!;
-  if (!from.phone || from.id === from.phone) return newId;
-  const old = await trx
-    .selectFrom('contacts')
-    .select('id')
-    .where('site_id', '=', siteId)
-    .where('messenger', '=', messenger)
-    .where('external_id', '=', from.phone)
-    .executeTakeFirst();
-  if (!old) return newId;
   await trx.deleteFrom('contacts').where('site_id', '=', siteId).where('id', '=', newId).execute();
   await trx
     .updateTable('contacts')
     .set({ external_id: from.id, name: sql`coalesce(${from.name}, name)`, username: sql`coalesce(${from.username}, username)`, last_seen_at: sql`greatest(last_seen_at, ${msg.timestamp}::timestamptz)` })
     .where('site_id', '=', siteId)
-    .where('id', '=', old.id)
+    .where('id', '=', oldId)
     .execute();
-  return old.id;
+  return oldId;
 }
 
 /** Clicks on links to this channel shortly before the message, with whether an inquiry already took their visit. */

@@ -27,6 +27,9 @@ export const liveOnly = (span: Span): Coverage => ({ days: null, live: [{ from: 
  */
 const SETTLE = '1 hour';
 
+/** The site's last closed local day, as SQL. */
+export const lastClosedDay = (timezone: string) => sql<string>`(((now() - ${SETTLE}::interval) at time zone ${timezone})::date - 1)`;
+
 export async function coverage(db: Kysely<DB>, site: Site, period: Span): Promise<Coverage> {
   const tz = site.timezone;
   const { rows } = await sql<{ first: string; last: string; starts: Date; ends: Date }>`
@@ -35,7 +38,7 @@ export async function coverage(db: Kysely<DB>, site: Site, period: Span): Promis
     from (
       select case when f = (df::timestamp at time zone ${tz}) then df else df + 1 end as fd,
              least(case when t = ((dt + 1)::timestamp at time zone ${tz}) then dt else dt - 1 end,
-                   ((now() - ${SETTLE}::interval) at time zone ${tz})::date - 1) as ld
+                   ${lastClosedDay(tz)}) as ld
       from (
         select f, t, (f at time zone ${tz})::date as df, ((t - interval '1 microsecond') at time zone ${tz})::date as dt
         from (select ${period.from}::timestamptz as f, ${period.to}::timestamptz as t) p

@@ -45,15 +45,17 @@ function chunks(days: string[]): string[][] {
  * Rolls up the closed local days [first, last] of the site that are not rolled up yet. Called
  * by the reports before they read the rollups; concurrent callers wait for each other and the
  * later one finds the days done. Each chunk commits on its own, so an interrupted fill keeps
- * what it finished.
+ * what it finished. Returns how many days this call rolled up.
  */
-export async function fillRollups(db: Kysely<DB>, site: Site, first: string, last: string): Promise<void> {
+export async function fillRollups(db: Kysely<DB>, site: Site, first: string, last: string): Promise<number> {
   const missing = await missingDays(db, site, first, last);
+  let filled = 0;
   for (const chunk of chunks(missing)) {
-    await db.transaction().execute(async (trx) => {
+    filled += await db.transaction().execute(async (trx) => {
       await sql`select pg_advisory_xact_lock(${FILL_LOCK_CLASS}, ${site.id})`.execute(trx);
       const days = await missingDays(trx, site, chunk[0]!, chunk[chunk.length - 1]!);
       if (days.length) await fillDays(trx, site, days);
+      return days.length;
     });
   }
   // Until autovacuum comes by, freshly filled tables have no statistics (the planner would take
@@ -61,6 +63,7 @@ export async function fillRollups(db: Kysely<DB>, site: Site, first: string, las
   // row). Cheap: the tables are small and vacuum skips the pages it has seen. Not in a
   // transaction, which VACUUM refuses.
   if (missing.length >= VACUUM_AFTER_DAYS) await sql`vacuum (analyze) ${sql.join(ROLLUP_TABLES.map((t) => sql.table(t)))}`.execute(db);
+  return filled;
 }
 
 async function fillDays(trx: Kysely<DB>, site: Site, days: string[]) {

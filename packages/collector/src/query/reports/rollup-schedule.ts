@@ -2,13 +2,13 @@ import { sql, type Kysely } from 'kysely';
 import type { FastifyBaseLogger } from 'fastify';
 import type { DB } from '../../db/schema.ts';
 import { fillRollups } from './rollup-fill.ts';
+import { lastClosedDay } from './coverage.ts';
 import { runPeriodically } from '../../app/periodic.ts';
 
 const HOUR_MS = 3_600_000;
 
 /**
- * Rolls up every site's closed days that have visit data and are not rolled up yet, up to
- * yesterday (in the site's time zone, an hour after midnight like the reports' own rule). The
+ * Rolls up every site's closed days since its first visit that are not rolled up yet. The
  * reports fill what they lack on first read, but a year of a busy site takes tens of seconds:
  * done here in the background, the first look at a long period is as quick as every later one.
  * Returns the days filled per site id.
@@ -17,17 +17,14 @@ export async function fillClosedDays(db: Kysely<DB>): Promise<Map<number, number
   const sites = await db.selectFrom('sites').selectAll().orderBy('id').execute();
   const filled = new Map<number, number>();
   for (const site of sites) {
-    const { rows } = await sql<{ first: string | null; last: string; done: number }>`
-      select to_char((min(s.started_at) at time zone ${site.timezone})::date, 'YYYY-MM-DD') as first,
-             to_char(((now() - interval '1 hour') at time zone ${site.timezone})::date - 1, 'YYYY-MM-DD') as last,
-             (select count(*)::int from rollup_days r where r.site_id = ${site.id} and r.timezone = ${site.timezone}) as done
-      from sessions s where s.site_id = ${site.id}`.execute(db);
+    const { rows } = await sql<{ first: string | null; last: string }>`
+      select to_char((min(started_at) at time zone ${site.timezone})::date, 'YYYY-MM-DD') as first,
+             to_char(${lastClosedDay(site.timezone)}, 'YYYY-MM-DD') as last
+      from sessions where site_id = ${site.id}`.execute(db);
     const span = rows[0];
     if (!span?.first || span.first > span.last) continue;
-    await fillRollups(db, site, span.first, span.last);
-    const { rows: after } = await sql<{ done: number }>`
-      select count(*)::int as done from rollup_days where site_id = ${site.id} and timezone = ${site.timezone}`.execute(db);
-    if (after[0]!.done > span.done) filled.set(site.id, after[0]!.done - span.done);
+    const days = await fillRollups(db, site, span.first, span.last);
+    if (days) filled.set(site.id, days);
   }
   return filled;
 }
