@@ -31,13 +31,17 @@ export async function hitRoutes(app: FastifyInstance, opts: HitRouteOptions) {
   await app.register(cors, { origin: true, methods: ['POST'], credentials: false, maxAge: 86_400 });
 
   // sendBeacon and fetch send text/plain to skip the CORS preflight; the text is JSON.
-  app.addContentTypeParser('text/plain', { parseAs: 'string', bodyLimit: BODY_LIMIT }, (_req, body, done) => {
+  const parser = { parseAs: 'string', bodyLimit: BODY_LIMIT } as const;
+  const parse = (_req: unknown, body: string | Buffer, done: (err: Error | null, hit?: unknown) => void) => {
     try {
-      done(null, JSON.parse(body as string));
-    } catch {
-      done(new HttpError(400, 'bad_request', 'the body is not valid JSON'), undefined);
+      done(null, parseHit(body as string));
+    } catch (err) {
+      done(err as Error);
     }
-  });
+  };
+  app.addContentTypeParser('text/plain', parser, parse);
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', parser, parse);
 
   app.post('/v1/hit', { bodyLimit: BODY_LIMIT, schema: { body: hitSchema } }, async (req, reply) => {
     const hit = req.body as Hit;
@@ -87,6 +91,24 @@ export async function hitRoutes(app: FastifyInstance, opts: HitRouteOptions) {
     if (result.code === hit.c) return reply.type('application/json').send(site.answer);
     return { c: result.code, s: site.settings } satisfies HitAnswer;
   });
+}
+
+// PostgreSQL refuses a NUL in text, and jsonb (the form a batch travels in) an unpaired
+// surrogate as well: one such string would fail every hit of its batch. JSON carries either only
+// as a \u escape, so only a body with one is searched.
+const UNSTORABLE = /\0|\p{Cs}/u;
+const unstorable = (v: unknown): boolean =>
+  typeof v === 'string' ? UNSTORABLE.test(v) : !!v && typeof v === 'object' && Object.entries(v).some(([k, x]) => UNSTORABLE.test(k) || unstorable(x));
+
+function parseHit(body: string): unknown {
+  let hit;
+  try {
+    hit = JSON.parse(body);
+  } catch {
+    throw new HttpError(400, 'bad_request', 'the body is not valid JSON');
+  }
+  if (body.includes('\\u') && unstorable(hit)) throw new HttpError(400, 'bad_request', 'a string holds a NUL or an unpaired surrogate');
+  return hit;
 }
 
 function refererOrigin(referer: string | undefined): string | undefined {

@@ -2,7 +2,7 @@ import { sql, type Kysely, type RawBuilder } from 'kysely';
 import { makeCode } from '@chatmark/shared';
 import type { DB, NewSession } from '../db/schema.ts';
 import { SessionCache, type KnownSession } from './session-cache.ts';
-import { names, unnestInsert, unnestRows, type Column } from './unnest.ts';
+import { names, jsonInsert, jsonRows, type Column } from './json-rows.ts';
 
 /** Session columns taken from the hit that opens the session; ignored for known sessions. */
 export type SessionFields = Omit<NewSession, 'site_id' | 'code' | 'visitor_id' | 'started_at' | 'last_seen_at' | 'client_code'>;
@@ -214,7 +214,7 @@ async function writeStatement(
   const ctes: RawBuilder<unknown>[] = [];
   if (claimed.length) {
     ctes.push(sql`s as (
-      insert into sessions ${unnestInsert(SESSION_COLUMNS, claimed.map((c) => sessionValues(c.item, c.code, c.clientCode)))}
+      insert into sessions ${jsonInsert(SESSION_COLUMNS, claimed.map((c) => sessionValues(c.item, c.code, c.clientCode)))}
       on conflict (site_id, code) do update set last_seen_at = greatest(sessions.last_seen_at, excluded.last_seen_at)
         where sessions.visitor_id = excluded.visitor_id
       returning site_id, code, visitor_id, started_at, traffic_type, source, medium, campaign, (xmax = 0) as inserted)`);
@@ -223,7 +223,7 @@ async function writeStatement(
   if (touches.length) {
     const list = touches.sort((a, b) => a.siteId - b.siteId || cmp(a.code, b.code));
     ctes.push(sql`t as (update sessions set last_seen_at = r.ts
-      from ${unnestRows(TOUCH_COLUMNS, list.map((x) => [x.siteId, x.code, x.ts]))}
+      from ${jsonRows(TOUCH_COLUMNS, list.map((x) => [x.siteId, x.code, x.ts]))}
       where sessions.site_id = r.site_id and sessions.code = r.code and sessions.last_seen_at < r.ts)`);
   }
   // Without claims every row's session is known; with them, a claimed row needs its session written.
@@ -234,7 +234,7 @@ async function writeStatement(
     if (!rows.length) return;
     const cols = sql.raw(names(columns));
     const select = sql.raw(columns.map(([n]) => `r.${n}`).join(', '));
-    ctes.push(sql`${sql.raw(name)} as (insert into ${sql.raw(table)} (${cols}) select ${select} from ${unnestRows([...columns, ...ROW_EXTRA], rows)} where ${keep})`);
+    ctes.push(sql`${sql.raw(name)} as (insert into ${sql.raw(table)} (${cols}) select ${select} from ${jsonRows([...columns, ...ROW_EXTRA], rows)} where ${keep})`);
   };
   append('pv', 'pageviews', PAGEVIEW_COLUMNS, pageviews);
   append('ck', 'chat_clicks', CLICK_COLUMNS, clicks);

@@ -1,3 +1,5 @@
+import { Lru } from '../app/lru.ts';
+
 /**
  * Which sessions this process has written recently, so a hit of a known session writes its one
  * row and nothing else. Bounded LRU; a miss only costs an idempotent upsert, so several collector
@@ -11,30 +13,12 @@ export interface KnownSession {
   touchedAt: number;
 }
 
-export class SessionCache {
-  private readonly map = new Map<string, KnownSession>();
-  constructor(private readonly max = 100_000) {}
+export class SessionCache extends Lru<KnownSession> {
+  constructor(max = 100_000) {
+    super(max);
+  }
 
   static key(siteId: number, code: string, visitorId?: string) {
     return visitorId === undefined ? `${siteId}:${code}` : `${siteId}:${code}:${visitorId}`;
-  }
-
-  get(key: string): KnownSession | undefined {
-    const v = this.map.get(key);
-    if (v) {
-      this.map.delete(key);
-      this.map.set(key, v);
-    }
-    return v;
-  }
-
-  set(key: string, v: KnownSession) {
-    this.map.delete(key);
-    this.map.set(key, v);
-    if (this.map.size > this.max) this.map.delete(this.map.keys().next().value!);
-  }
-
-  clear() {
-    this.map.clear();
   }
 }

@@ -173,6 +173,9 @@ describe.each(DATABASE_KINDS)('ingest on %s', (kind) => {
     ['an unknown hit type', (k: string) => ({ ...pageview(k), t: 'purchase' }), {}, 400, 'bad_request'],
     ['a click without a messenger', (k: string) => ({ ...pageview(k), t: 'click' }), {}, 400, 'bad_request'],
     ['a body over 8 KB', (k: string) => ({ ...pageview(k), ti: 'x'.repeat(9000) }), {}, 413, 'payload_too_large'],
+    ['a NUL in a string', (k: string) => ({ ...pageview(k), ti: 'a\u0000b' }), {}, 400, 'bad_request'],
+    ['an unpaired surrogate', (k: string) => ({ ...pageview(k), ti: 'rose \ud83c' }), {}, 400, 'bad_request'],
+    ['a NUL in an event property name', (k: string) => ({ ...pageview(k), t: 'event', e: 'order', p: { 'a\u0000': 1 } }), {}, 400, 'bad_request'],
   ] as const)('refuses %s with a clear JSON error and stores nothing', async (_name, make, headers, status, error) => {
     const before = await Promise.all([count('sessions', shop.id), count('pageviews', shop.id)]);
     const body = make(shop.key);
@@ -185,6 +188,15 @@ describe.each(DATABASE_KINDS)('ingest on %s', (kind) => {
     expect(res.status).toBe(status);
     expect(await res.json()).toEqual({ error, message: expect.any(String) });
     expect(await Promise.all([count('sessions', shop.id), count('pageviews', shop.id)])).toEqual(before);
+  });
+
+  it('stores text that reached it as \\u escapes, surrogate pairs and control characters included', async () => {
+    const hit = pageview(shop.key);
+    // What an encoder that escapes everything outside ASCII sends: a tulip and a tab, escaped.
+    const body = JSON.stringify({ ...hit, ti: 'TITLE' }).replace('TITLE', 'Tulip \\ud83c\\udf37\\tnow');
+    expect((await send(body)).status).toBe(200);
+    const pv = await t.database.db.selectFrom('pageviews').select('title').where('site_id', '=', shop.id).where('session_code', '=', hit.c).executeTakeFirstOrThrow();
+    expect(pv.title).toBe('Tulip 🌷\tnow');
   });
 
   it('accepts subdomains of a listed domain, application/json, and any origin for a site without domains', async () => {

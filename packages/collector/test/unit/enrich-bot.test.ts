@@ -59,4 +59,12 @@ describe('isBot', () => {
   it.each(people)('person: %s', (_label, ua) => {
     expect(isBot(ua)).toBe(false);
   });
+
+  // Verdicts are remembered per UA: a second ask must give the same answer, for both kinds, and a
+  // UA too long to remember is still judged.
+  it('answers the same from memory', () => {
+    for (const [, ua] of [...bots, ...people]) expect(isBot(ua)).toBe(isBot(ua));
+    expect(isBot(`${'x'.repeat(600)} Googlebot/2.1`)).toBe(true);
+    expect(isBot(people[0]![1] + ' '.repeat(600))).toBe(false);
+  });
 });

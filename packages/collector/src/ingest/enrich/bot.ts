@@ -1,4 +1,5 @@
 import { isbot } from 'isbot';
+import { Lru } from '../../app/lru.ts';
 
 // What isbot 5 does not catch on its own: Lighthouse when it runs without the "Chrome-" prefix
 // (PageSpeed desktop runs). The messengers' link-preview fetchers are caught by isbot already, but
@@ -14,6 +15,15 @@ const EXTRA = /lighthouse|headlesschrome|ptst\/|telegrambot|^whatsapp\/|vkshare|
  * records such sessions, flagged, and leaves them out of reports.
  */
 export function isBot(userAgent: string): boolean {
-  if (userAgent.trim() === '') return true;
-  return isbot(userAgent) || EXTRA.test(userAgent);
+  // Remembered only for UAs of a browser's length, so that junk headers cannot fill memory.
+  const remember = userAgent.length <= 500;
+  let bot = remember ? verdicts.get(userAgent) : undefined;
+  if (bot === undefined) {
+    bot = userAgent.trim() === '' || isbot(userAgent) || EXTRA.test(userAgent);
+    if (remember) verdicts.set(userAgent, bot);
+  }
+  return bot;
 }
+
+// isbot's pattern costs ~4 µs a test and every new session asks it; a site sees few distinct UAs.
+const verdicts = new Lru<boolean>(5_000);

@@ -1,5 +1,6 @@
 import UAParser from 'ua-parser-js';
 import type { Hit } from '@chatmark/shared';
+import { Lru } from '../../app/lru.ts';
 
 /** UA client hints as the snippet sends them (`Hit.ch`): platform, platformVersion, model, mobile. */
 export type ClientHints = NonNullable<Hit['ch']>;
@@ -74,7 +75,7 @@ const DESKTOP_OS =
 const HANDHELD_OS = /^(?:Android|iOS|HarmonyOS)$/;
 const DEVICE_TYPES = new Set<string>(['mobile', 'tablet', 'smarttv', 'console', 'wearable', 'embedded']);
 
-const cache = new Map<string, Device>();
+const cache = new Lru<Device>(CACHE_SIZE);
 
 /**
  * OS, browser and device from a User-Agent header, corrected by UA client hints where the browser
@@ -84,16 +85,8 @@ const cache = new Map<string, Device>();
 export function parseDevice(userAgent: string, hints?: ClientHints): Device {
   const ua = userAgent.length > UA_MAX_LENGTH ? userAgent.slice(0, UA_MAX_LENGTH) : userAgent;
   const key = hints ? `${ua}\u0000${hints.p ?? ''}\u0000${hints.pv ?? ''}\u0000${hints.m ?? ''}\u0000${hints.mo ?? ''}` : ua;
-  const hit = cache.get(key);
-  if (hit) {
-    // Re-inserting moves the key to the end of the Map's order, so the first key is the least recently used.
-    cache.delete(key);
-    cache.set(key, hit);
-    return hit;
-  }
-  const device = Object.freeze(computeDevice(ua, hints));
-  if (cache.size >= CACHE_SIZE) cache.delete(cache.keys().next().value as string);
-  cache.set(key, device);
+  let device = cache.get(key);
+  if (!device) cache.set(key, (device = Object.freeze(computeDevice(ua, hints))));
   return device;
 }
 
