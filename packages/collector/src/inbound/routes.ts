@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Database } from '../db/open.ts';
 import type { Provider } from '../db/schema.ts';
 import { TtlCache } from '../app/ttl-cache.ts';
+import { storable } from '../app/storable.ts';
 import { HttpError, notFound } from '../app/errors.ts';
 import { PROVIDERS } from '../admin/channels.ts';
 import { ADAPTERS, metaHandshake } from './providers/index.ts';
@@ -68,7 +69,7 @@ export async function inboundRoutes(app: FastifyInstance, opts: InboundRouteOpti
     let messages;
     try {
       adapter.verify(webhook, keys);
-      messages = adapter.parse(webhook, keys);
+      messages = adapter.parse(webhook, keys).map(storable);
     } catch (err) {
       if (err instanceof WebhookAuthError) throw new HttpError(401, 'unauthorized', err.message);
       if (err instanceof WebhookParseError) throw new HttpError(400, 'bad_request', err.message);

@@ -2,6 +2,7 @@ import cors from '@fastify/cors';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { isCode, type Hit, type HitAnswer } from '@chatmark/shared';
 import { HttpError } from '../app/errors.ts';
+import { storable } from '../app/storable.ts';
 import { GroupCommit, QueueFullError } from './group-commit.ts';
 import { hitSchema } from './hit-schema.ts';
 import type { HitStore, HitWrite, HitWriteResult } from './hit-store.ts';
@@ -93,13 +94,6 @@ export async function hitRoutes(app: FastifyInstance, opts: HitRouteOptions) {
   });
 }
 
-// PostgreSQL refuses a NUL in text, and jsonb (the form a batch travels in) an unpaired
-// surrogate as well: one such string would fail every hit of its batch. JSON carries either only
-// as a \u escape, so only a body with one is searched.
-const UNSTORABLE = /\0|\p{Cs}/u;
-const unstorable = (v: unknown): boolean =>
-  typeof v === 'string' ? UNSTORABLE.test(v) : !!v && typeof v === 'object' && Object.entries(v).some(([k, x]) => UNSTORABLE.test(k) || unstorable(x));
-
 function parseHit(body: string): unknown {
   let hit;
   try {
@@ -107,8 +101,8 @@ function parseHit(body: string): unknown {
   } catch {
     throw new HttpError(400, 'bad_request', 'the body is not valid JSON');
   }
-  if (body.includes('\\u') && unstorable(hit)) throw new HttpError(400, 'bad_request', 'a string holds a NUL or an unpaired surrogate');
-  return hit;
+  // Only an escape can carry what the database refuses, and few bodies hold one.
+  return body.includes('\\u') ? storable(hit) : hit;
 }
 
 function refererOrigin(referer: string | undefined): string | undefined {

@@ -10,7 +10,7 @@ export type Column = readonly [name: string, type: string];
  * JSON.stringify costs the collector less than the driver's encoding of an array parameter per
  * column, element by element, and the server reads it faster too (bench:ingest, 8% more hits a
  * second). Names and types come from code, never from input; the values travel as the parameter.
- * Strings must hold no NUL nor unpaired surrogate (jsonb refuses both): the hit route sees to it.
+ * Strings must hold no NUL nor unpaired surrogate (jsonb refuses both): app/storable.ts repairs them on the way in.
  */
 export function jsonRows(columns: readonly Column[], rows: readonly unknown[][]): RawBuilder<unknown> {
   const select = columns.map(([name, type], i) => `(e->>${i})::${type} as ${name}`).join(', ');

@@ -254,4 +254,16 @@ describe.each(DATABASE_KINDS)('inbound webhooks and the journal on %s', (kind) =
     expect(msg).toEqual({ text: null, raw: null });
     await db().updateTable('sites').set({ settings: { language: 'ru' } }).where('id', '=', site.id).execute();
   });
+
+  // A platform redelivers what it is refused: a message the database cannot take as sent (a NUL,
+  // an unpaired surrogate) must still be stored, or it would block the channel for good.
+  it('stores a message whose text or name holds characters the database refuses, as U+FFFD', async () => {
+    const res = await postGeneric({ id: 'g-poison', from: { id: '79004445566', name: 'Ива\u0000н' }, text: 'привет\u0000 \ud83c мир 🌷' });
+    expect(res.status).toBe(200);
+    const msg = await db().selectFrom('messages').select(['text', 'raw']).where('provider_message_id', '=', 'g-poison').executeTakeFirstOrThrow();
+    expect(msg.text).toBe('привет\ufffd \ufffd мир 🌷');
+    expect(JSON.stringify(msg.raw)).toContain('привет');
+    const contact = await db().selectFrom('contacts').select('name').where('site_id', '=', site.id).where('external_id', '=', '79004445566').executeTakeFirstOrThrow();
+    expect(contact.name).toBe('Ива\ufffdн');
+  });
 });
