@@ -30,6 +30,9 @@ export function errorHandler(err: FastifyError | HttpError, req: FastifyRequest,
   if (err instanceof HttpError) {
     return reply.code(err.statusCode).send({ error: err.code, message: err.message });
   }
+  if (unstorableValue(err)) {
+    return reply.code(400).send({ error: 'bad_request', message: 'a value holds a NUL character or an unpaired surrogate, which cannot be stored' });
+  }
   const status = err.statusCode ?? 500;
   if (status >= 400 && status < 500) {
     // Fastify's own 4xx (validation, JSON syntax, body limit, media type) keep their status
@@ -43,6 +46,14 @@ export function errorHandler(err: FastifyError | HttpError, req: FastifyRequest,
   req.log.error({ err }, 'unhandled error');
   return reply.code(500).send({ error: 'internal', message: 'internal error' });
 }
+
+// What PostgreSQL (and PGlite) answer for a NUL in text (22021), a \u0000 in jsonb (22P05), and
+// an unpaired surrogate in jsonb (22P02 "invalid input syntax for type json"; our own JSON is
+// otherwise always valid). Only a value from outside can hold one: the caller's fault, whichever
+// route it came through (a URL's %00, a body). Hits and webhooks repair them instead
+// (storable.ts), so that nothing a visitor or a platform sent is lost.
+const unstorableValue = (err: { code?: unknown; message?: string }) =>
+  err.code === '22021' || err.code === '22P05' || (err.code === '22P02' && /type json/.test(err.message ?? ''));
 
 export function notFoundHandler(req: FastifyRequest, reply: FastifyReply) {
   return reply.code(404).send({ error: 'not_found', message: `no route for ${req.method} ${req.url.split('?')[0]}` });

@@ -109,6 +109,27 @@ describe.each(DATABASE_KINDS)('the app on %s', (kind) => {
     expect(key.status).toBe(404);
   });
 
+  // PostgreSQL refuses both in text or jsonb; whichever door they come through, it is the
+  // caller's input, so a 400 and nothing stored, never a 500.
+  it('answers a NUL or an unpaired surrogate anywhere with 400 and stores nothing', async () => {
+    const sites = async () => (await t.database.db.selectFrom('sites').select('id').execute()).length;
+    const before = await sites();
+    const site = (await (await fetch(`${base}/v1/admin/sites`, { method: 'POST', headers: admin, body: JSON.stringify({ name: 'Nul' }) })).json()) as { id: number; key: string; api_key: string };
+    const calls = [
+      fetch(`${base}/v1/admin/sites`, { method: 'POST', headers: admin, body: JSON.stringify({ name: 'a\u0000b' }) }),
+      fetch(`${base}/v1/admin/sites/${site.key}`, { method: 'PATCH', headers: admin, body: '{"settings":{"template":"\\ud800 {code}"}}' }),
+      fetch(`${base}/v1/sites/${site.id}/inquiries?source=a%00`, { headers: { authorization: `Bearer ${site.api_key}` } }),
+      fetch(`${base}/v1/webhooks/generic/ch%00nnel`, { method: 'POST', body: '{}' }),
+    ];
+    for (const res of await Promise.all(calls)) {
+      expect(res.status).toBe(400);
+      expect(await res.json()).toEqual({ error: 'bad_request', message: expect.stringContaining('NUL') });
+    }
+    expect(await sites()).toBe(before + 1);
+    const view = await t.database.db.selectFrom('sites').select('settings').where('id', '=', site.id).executeTakeFirstOrThrow();
+    expect(view.settings).toEqual({});
+  });
+
   it('answers 413 for a body over the limit', async () => {
     const res = await fetch(`${base}/v1/admin/sites`, { method: 'POST', headers: admin, body: JSON.stringify({ name: 'x'.repeat(2 * 1024 * 1024) }) });
     expect(res.status).toBe(413);
