@@ -125,6 +125,26 @@ describeBrowser('the dashboard in Chromium', () => {
     const { items } = await api<{ items: unknown[] }>(`/v1/sites/${demoId}/inquiries?channel=telegram&limit=50&from=${await page.inputValue('input[name=from]')}&to=${await page.inputValue('input[name=to]')}`);
     expect(await page.locator('.inquiries tbody tr[data-id]').count()).toBe(items.length);
     await page.screenshot({ path: `${SHOTS}/journal-telegram.png`, fullPage: true });
+
+    // The address is the view: the site and the filter, the period left relative.
+    const address = new URL(page.url());
+    expect(Object.fromEntries(address.searchParams)).toEqual({ site: String(demoId), channel: 'telegram' });
+    expect(address.hash).toBe('#journal');
+    // Opened again (a bookmark, a link sent to a colleague), it shows the same inquiries.
+    const again = await page.context().newPage();
+    again.on('pageerror', (e) => problems.push(e.message));
+    await again.goto(address.href);
+    await again.waitForFunction(
+      (n) => {
+        const rows = [...document.querySelectorAll('.inquiries tbody tr[data-id]')];
+        return rows.length === n && rows.every((r) => r.getAttribute('data-channel') === 'telegram');
+      },
+      items.length,
+      poll,
+    );
+    expect(await again.inputValue('select[name=channel]')).toBe('telegram');
+    expect(await again.inputValue('select.site-picker')).toBe(String(demoId));
+    await again.close();
   });
 
   it('downloads the filtered journal as CSV', async () => {

@@ -1,7 +1,7 @@
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import { Api, ApiError, type Me } from './api.ts';
 import { Ctx } from './context.ts';
-import { emptyFilters, type Filters } from './filters.ts';
+import { emptyFilters, fromQuery, toQuery, type Filters } from './filters.ts';
 import { FilterBar } from './filter-bar.tsx';
 import { initialLang, LANGS, saveLang, words, type Lang, type Words } from './i18n.ts';
 import { Journal } from './journal.tsx';
@@ -109,18 +109,25 @@ function SignIn({ w, langSwitch, onSignedIn }: { w: Words; langSwitch: preact.Co
 }
 
 function SignedIn({ api, me, w, langSwitch, onSignOut }: { api: Api; me: Me; w: Words; langSwitch: preact.ComponentChildren; onSignOut(): void }) {
+  // The address names the site and the filters (a bookmark, a shared link); else the site last
+  // looked at in this browser.
   const [siteId, setSiteId] = useState(() => {
+    const named = Number(new URLSearchParams(location.search).get('site'));
     const saved = Number(localStorage.getItem(SITE));
-    return me.sites.some((s) => s.id === saved) ? saved : me.sites[0]?.id;
+    return [named, saved].find((id) => me.sites.some((s) => s.id === id)) ?? me.sites[0]?.id;
   });
   const site = me.sites.find((s) => s.id === siteId);
   const [tab, setTab] = useState<Tab>(() => tabOf(location.hash));
-  const [filters, setFilters] = useState<Filters | null>(() => (site ? emptyFilters(site.timezone) : null));
+  const [filters, setFilters] = useState<Filters | null>(() => (site ? fromQuery(location.search, site.timezone) : null));
   useEffect(() => {
     const onHash = () => setTab(tabOf(location.hash));
     addEventListener('hashchange', onHash);
     return () => removeEventListener('hashchange', onHash);
   }, []);
+  // Replaced, not pushed: typing a search would otherwise leave a history entry per letter.
+  useEffect(() => {
+    if (site && filters) history.replaceState(null, '', `?${toQuery(site.id, filters, site.timezone)}${location.hash}`);
+  }, [site, filters]);
   const ctx = useMemo(() => site && { api, site, w }, [api, site, w]);
   // Only what is set goes to the API: it refuses empty filter values.
   const params = useMemo(() => Object.fromEntries(Object.entries(filters ?? {}).filter(([, v]) => v !== '')), [filters]);

@@ -11,7 +11,8 @@ interface Props {
 /** Period, search and every journal filter; text fields apply when committed (Enter or leaving the field). */
 export function FilterBar({ value, onChange }: Props) {
   const { w, site } = useApp();
-  const [open, setOpen] = useState(false);
+  // Opened when the view arrives filtered (a bookmark, a shared link), so the filters show.
+  const [open, setOpen] = useState(() => activeCount(value) > 0);
   const set = (patch: Partial<Filters>) => onChange({ ...value, ...patch });
   const preset = PRESETS.find((d) => {
     const p = lastDays(site.timezone, d);

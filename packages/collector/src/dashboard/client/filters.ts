@@ -55,3 +55,21 @@ export const emptyFilters = (timeZone: string): Filters => ({
 
 /** How many filters beyond the period are set. */
 export const activeCount = (f: Filters) => Object.entries(f).filter(([k, v]) => k !== 'from' && k !== 'to' && v !== '').length;
+
+/**
+ * The site and the filters as the address's query (`?site=3&channel=telegram`), so that a view
+ * can be bookmarked, shared and reloaded. Only what differs from the defaults goes in: a period
+ * left at "the last 30 days" stays relative, so a bookmark opens on the days before it is opened.
+ */
+export function toQuery(siteId: number, f: Filters, timeZone: string): string {
+  const defaults = emptyFilters(timeZone);
+  const set = Object.entries(f).filter(([k, v]) => v !== defaults[k as keyof Filters]);
+  return new URLSearchParams([['site', String(siteId)], ...set]).toString();
+}
+
+/** The filters an address's query names, over the defaults; other parameters are ignored. */
+export function fromQuery(query: string, timeZone: string): Filters {
+  const f = emptyFilters(timeZone);
+  for (const [k, v] of new URLSearchParams(query)) if (Object.prototype.hasOwnProperty.call(f, k)) f[k as keyof Filters] = v;
+  return f;
+}
