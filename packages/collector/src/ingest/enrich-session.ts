@@ -2,7 +2,9 @@ import { classifyVisit, type Hit } from '@chatmark/shared';
 import type { SessionFields } from './hit-store.ts';
 import { isBot, lookupGeo, parseDevice } from './enrich/index.ts';
 
-const cut = (s: string | undefined | null, n: number) => (s ? s.slice(0, n) : null);
+// The hit's strings are bounded by the schema, which counts characters: cutting them again by
+// UTF-16 units could leave half an emoji, which jsonb refuses. The header is Latin-1, cut freely.
+const UA_MAX = 1024;
 
 /**
  * The columns of a new session, from the hit that opens it, its User-Agent and the client
@@ -15,7 +17,7 @@ export function enrichSession(hit: Hit, userAgent: string, address: string, site
   const geo = lookupGeo(address);
   return {
     landing_url: landing,
-    landing_title: landing === hit.u ? cut(hit.ti, 1024) : null,
+    landing_title: (landing === hit.u && hit.ti) || null,
     referrer: hit.r || null,
     traffic_type: visit.trafficType,
     source: visit.source,
@@ -24,7 +26,7 @@ export function enrichSession(hit: Hit, userAgent: string, address: string, site
     content: visit.content,
     term: visit.term,
     click_ids: visit.clickIds,
-    user_agent: cut(userAgent, 1024),
+    user_agent: userAgent.slice(0, UA_MAX) || null,
     os: device.os,
     os_version: device.osVersion,
     browser: device.browser,
@@ -37,8 +39,8 @@ export function enrichSession(hit: Hit, userAgent: string, address: string, site
     pixel_ratio: hit.dpr ?? null,
     viewport_width: hit.vw ?? null,
     viewport_height: hit.vh ?? null,
-    language: cut(hit.la, 64),
-    timezone: cut(hit.tz, 64),
+    language: hit.la || null,
+    timezone: hit.tz || null,
     country: geo.country,
     region: geo.region,
     city: geo.city,

@@ -68,7 +68,7 @@ export async function hitRoutes(app: FastifyInstance, opts: HitRouteOptions) {
 
     const ts = new Date();
     const path = page[1] || '/';
-    const title = hit.ti ? hit.ti.slice(0, 1024) : null;
+    const title = hit.ti || null;
     const write: HitWrite = {
       siteId: site.id,
       ts,

@@ -210,6 +210,18 @@ describe.each(DATABASE_KINDS)('ingest on %s', (kind) => {
     expect(ev).toEqual({ name: 'order\ufffd', props: { 'sum\ufffd': 'x\ufffd' } });
   });
 
+  // The schema counts a title's length in characters, and an emoji is two UTF-16 units: cutting
+  // the string by units would leave half of one, which PostgreSQL's jsonb refuses.
+  it('stores a title of the most characters allowed whole, emoji at the end included', async () => {
+    const title = 'a'.repeat(1023) + '🌷';
+    const hit = pageview(shop.key, { ti: title, la: 'x'.repeat(63) + '🌷' });
+    expect((await send(hit)).status).toBe(200);
+    const pv = await t.database.db.selectFrom('pageviews').select('title').where('site_id', '=', shop.id).where('session_code', '=', hit.c).executeTakeFirstOrThrow();
+    expect(pv.title).toBe(title);
+    const s = await t.database.db.selectFrom('sessions').select(['landing_title', 'language']).where('site_id', '=', shop.id).where('code', '=', hit.c).executeTakeFirstOrThrow();
+    expect(s).toEqual({ landing_title: title, language: hit.la });
+  });
+
   it('accepts subdomains of a listed domain, application/json, and any origin for a site without domains', async () => {
     expect((await send(pageview(shop.key, { u: 'https://m.shop.example.com/' }), { origin: 'https://m.shop.example.com' })).status).toBe(200);
     expect((await send(pageview(shop.key), { 'content-type': 'application/json' })).status).toBe(200);
