@@ -66,13 +66,12 @@ export function watch(root: ShadowRoot): void {
 // A MutationObserver does not see into shadow trees, so each open root is watched on its own:
 // a pass over the elements finds those that host one (a TreeWalker is the cheapest way to visit
 // them all; text nodes are skipped). Then the links.
-function scan(n: Node) {
-  const e = n as Element;
+function scan(e: Node & Partial<Pick<Element, 'querySelectorAll' | 'getAttribute'>>) {
   if (e.querySelectorAll) {
     const walker = document.createTreeWalker(e, 1);
     for (let h: Node | null = e, r; h; h = walker.nextNode()) if ((r = (h as Element).shadowRoot)) watch(r);
     // the node itself, unless a document or shadow root
-    if ('getAttribute' in e) tagLink(e);
+    if (e.getAttribute) tagLink(e as Element);
     for (const a of e.querySelectorAll('a[href]')) tagLink(a);
   }
 }
