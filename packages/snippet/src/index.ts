@@ -19,7 +19,11 @@ interface UAData {
   getHighEntropyValues(hints: string[]): Promise<{ platform: string; platformVersion?: string; model?: string; mobile: boolean }>;
 }
 
-const w = window as unknown as Window & { chatmark?: Chatmark };
+declare global {
+  interface Window {
+    chatmark?: Chatmark;
+  }
+}
 
 function start() {
   const script = document.currentScript as HTMLScriptElement;
@@ -104,7 +108,7 @@ function start() {
     }
   });
 
-  w.chatmark = {
+  window.chatmark = {
     code: () => (off ? '' : s.c!),
     optOut: safe(() => {
       save(key, (s = { o: (off = 1) }));
@@ -142,7 +146,7 @@ function start() {
     );
 
     // window.open('https://wa.me/…') is tagged on the way, and is a chat click too.
-    patch(w, 'open', (a) => {
+    patch(window, 'open', (a) => {
       const t = tag(a[0] + '');
       if (t) {
         emit('click', tagged);
@@ -171,4 +175,4 @@ function start() {
   }
 }
 
-if (!w.chatmark) safe(start)();
+if (!window.chatmark) safe(start)();
