@@ -81,13 +81,13 @@ const parse = (h: string): ChatTarget | null => {
     : null;
 };
 
-export function fillTemplate(template: string, text: string, code: string): string {
+export const fillTemplate = (template: string, text: string, code: string): string => {
   // A template without {code} would silently lose attribution. split/join, not replace, so that
   // "$&" or "{code}" typed inside the text stays literal. An empty text takes the blank before it
   // along, so the line break after it survives; the trim covers a {text} at the very start.
   const t = (template.includes('{code}') ? template : template + ' {code}').split('{code}').join(code);
   return (text ? t.split('{text}').join(text) : t.replace(/\s*\{text\}/g, '')).trim();
-}
+};
 
 /** Messenger and target (digits of the number, lower-case username, '' for none) of a link to tag; null for anything else. */
 export const chatTarget = (href: string): ChatTarget | null => {
@@ -109,7 +109,7 @@ let filled = new Map<string, [string, string]>();
 let forTemplate: string, forCode: string;
 
 /** The link with the visit code added (`text` for people, `start` for bots), or null when it is not one to tag. */
-export function tagHref(href: string, o: TagOptions): string | null {
+export const tagHref = (href: string, o: TagOptions): string | null => {
   try {
     const p = parse(href),
       // a username starts with a letter; a number with a digit, or is ''
@@ -152,4 +152,4 @@ export function tagHref(href: string, o: TagOptions): string | null {
     // Broken UTF-8 in a percent-encoded value, a lone surrogate in the text: left alone.
     return null;
   }
-}
+};

@@ -2,7 +2,7 @@
 // codes of the same scheme (shared/visit-code.ts: 8 Crockford base-32 characters whose 40-bit
 // number is ≡ 0 mod 1021, with a digit and a letter), which the collector's isCode accepts
 // (test/code.test.ts checks that over 10,000 of them).
-export function makeCode(): string {
+export const makeCode = (): string => {
   for (;;) {
     // 31 random bits above 8 zero bits: adding 1021 - n % 1021 (1 to 1021, 10 bits at most,
     // carried into the random ones at worst) makes the number divisible by 1021 and keeps it
@@ -17,4 +17,4 @@ export function makeCode(): string {
     // The parser wants a digit and a letter (words and phone numbers never qualify).
     if (!/^(\d+|\D+)$/.test(s)) return s;
   }
-}
+};

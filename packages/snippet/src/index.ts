@@ -25,7 +25,7 @@ declare global {
   }
 }
 
-function start() {
+const start = () => {
   const script = document.currentScript as HTMLScriptElement;
   const attrs = script.dataset;
   const key = 'chatmark' + attrs.site;
@@ -173,6 +173,6 @@ function start() {
     addEventListener('click', onClick, true);
     addEventListener('auxclick', onClick, true);
   }
-}
+};
 
 if (!window.chatmark) safe(start)();

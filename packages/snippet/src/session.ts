@@ -23,7 +23,7 @@ export const campaignKey = (search: string): string =>
  * Only page views call this. A click keeps the code already written into the link being
  * clicked, however long the page stayed open.
  */
-export function rollSession(s: State, now: number, page: { href: string; search: string }, referrer: string): void {
+export const rollSession = (s: State, now: number, page: { href: string; search: string }, referrer: string): void => {
   const k = campaignKey(page.search);
   if (!s.c || now - s.t! > SESSION_TIMEOUT || (k && k != s.k)) {
     s.c = makeCode();
@@ -35,4 +35,4 @@ export function rollSession(s: State, now: number, page: { href: string; search:
   // Four codes carry 124 random bits from crypto.getRandomValues (a little less: codes without
   // both a digit and a letter are drawn again); a generator of its own would cost bytes.
   s.v ||= makeCode() + makeCode() + makeCode() + makeCode();
-}
+};

@@ -28,16 +28,16 @@ export interface State {
  * privacy modes) or holds nothing usable: then the caller's in-memory copy lives on for as long
  * as the page does.
  */
-export function load(key: string, fallback: State): State {
+export const load = (key: string, fallback: State): State => {
   try {
     const s = JSON.parse(localStorage[key]);
     if (s.v || s.o) return s;
   } catch {}
   return fallback;
-}
+};
 
-export function save(key: string, s: State): void {
+export const save = (key: string, s: State): void => {
   try {
     localStorage[key] = JSON.stringify(s);
   } catch {}
-}
+};

@@ -28,7 +28,7 @@ export const tag = (href: string, text?: string | null): string | null | false =
  * Tags (or restores) one link; returns [original, now, target] when it may be a messenger link
  * (the target only matters when now != original). Reads attributes only, never layout.
  */
-export function tagLink(a: Element, force?: unknown): Seen | undefined {
+export const tagLink = (a: Element, force?: unknown): Seen | undefined => {
   // The attribute, not the resolved .href: messenger links are absolute, and resolving
   // every link against the base URL costs more than tagging the few that matter.
   const href = a.getAttribute('href')!;
@@ -39,7 +39,7 @@ export function tagLink(a: Element, force?: unknown): Seen | undefined {
     if (t != href) a.setAttribute('href', t);
     return ((a as unknown as Record<symbol, Seen>)[SEEN] = [original, t, tagged]);
   }
-}
+};
 
 const observer = new MutationObserver(
   safe((records: MutationRecord[]) => {
@@ -58,15 +58,15 @@ const observer = new MutationObserver(
 const observe = (root: Node) => observer.observe(root, { childList: true, subtree: true, attributeFilter: ['href'] });
 
 /** Tags the links of a shadow root (when tagging at once) and watches it for more. */
-export function watch(root: ShadowRoot): void {
+export const watch = (root: ShadowRoot): void => {
   if (eager) scan(root);
   observe(root);
-}
+};
 
 // A MutationObserver does not see into shadow trees, so each open root is watched on its own:
 // a pass over the elements finds those that host one (a TreeWalker is the cheapest way to visit
 // them all; text nodes are skipped). Then the links.
-function scan(e: Node & Partial<Pick<Element, 'querySelectorAll' | 'getAttribute'>>) {
+const scan = (e: Node & Partial<Pick<Element, 'querySelectorAll' | 'getAttribute'>>) => {
   if (e.querySelectorAll) {
     const walker = document.createTreeWalker(e, 1);
     for (let h: Node | null = e, r; h; h = walker.nextNode()) if ((r = (h as Element).shadowRoot)) watch(r);
@@ -74,10 +74,10 @@ function scan(e: Node & Partial<Pick<Element, 'querySelectorAll' | 'getAttribute
     if (e.getAttribute) tagLink(e as Element);
     for (const a of e.querySelectorAll('a[href]')) tagLink(a);
   }
-}
+};
 
 /** New options (a code, settings, or false to restore); `now` re-tags every link at once. */
-export function retag(o: TagOptions | false, now: unknown): void {
+export const retag = (o: TagOptions | false, now: unknown): void => {
   options = o;
   eager = now;
   if (now) {
@@ -88,4 +88,4 @@ export function retag(o: TagOptions | false, now: unknown): void {
   }
   // Watched from the first call on, after the first scan: tagging on load queues no records.
   observe(document);
-}
+};

@@ -8,7 +8,7 @@ import { safe } from './boundary.ts';
  * A send that fails (network error, 5xx) is tried once more just before the next hit; a 4xx is
  * the collector refusing the hit, and trying again would not help.
  */
-export function transport(url: URL, onAnswer: (a: HitAnswer, h: Hit) => void) {
+export const transport = (url: URL, onAnswer: (a: HitAnswer, h: Hit) => void) => {
   const failed: Hit[] = [];
   const send = (h: Hit, again?: unknown): void => {
     if (!again) failed.splice(0).forEach((x) => send(x, 1));
@@ -26,4 +26,4 @@ export function transport(url: URL, onAnswer: (a: HitAnswer, h: Hit) => void) {
         );
   };
   return send;
-}
+};
