@@ -136,14 +136,7 @@ const start = () => {
     // widget) changes nothing in the light DOM, so it is caught where it is made, once made.
     // Open roots only: a closed one could be watched from here but never found again by a
     // scan, so its links would keep a stale code when the code or the settings change.
-    patch(Element.prototype, 'attachShadow', (_, e) =>
-      setTimeout(
-        safe(() => {
-          const root = (e as Element).shadowRoot;
-          if (root) watch(root);
-        }),
-      ),
-    );
+    patch(Element.prototype, 'attachShadow', (_, e) => setTimeout(safe(() => watch((e as Element).shadowRoot))));
 
     // window.open('https://wa.me/…') is tagged on the way, and is a chat click too.
     patch(window, 'open', (a) => {

@@ -57,10 +57,12 @@ const observer = new MutationObserver(
 
 const observe = (root: Node) => observer.observe(root, { childList: true, subtree: true, attributeFilter: ['href'] });
 
-/** Tags the links of a shadow root (when tagging at once) and watches it for more. */
-export const watch = (root: ShadowRoot): void => {
-  if (eager) scan(root);
-  observe(root);
+/** Tags the links of a shadow root (when tagging at once) and watches it for more; null (a closed root, or none) is skipped. */
+export const watch = (root: ShadowRoot | null): void => {
+  if (root) {
+    if (eager) scan(root);
+    observe(root);
+  }
 };
 
 // A MutationObserver does not see into shadow trees, so each open root is watched on its own:
