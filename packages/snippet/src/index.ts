@@ -44,9 +44,7 @@ const start = () => {
   // when something changed spares a second pass over every link when the answer repeats the
   // cached settings.
   const apply = () => {
-    const now = JSON.stringify([s.c, s.s, off]);
-    if (now != applied) retag(!off && tagOptions(s.c!, attrs, s.s), s.s || off);
-    applied = now;
+    if (applied != (applied = JSON.stringify([s.c, s.s, off]))) retag(!off && tagOptions(s.c!, attrs, s.s), s.s || off);
   };
 
   const send = transport(
@@ -96,9 +94,7 @@ const start = () => {
     );
 
   const pageview = safe(() => {
-    const p = location.pathname + location.search;
-    if (!off && p != path) {
-      path = p;
+    if (!off && path != (path = location.pathname + location.search)) {
       // Another tab may have moved the session on, or opted out, since this page loaded.
       s = load(key, s);
       off = s.o;
