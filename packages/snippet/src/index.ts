@@ -19,9 +19,15 @@ interface UAData {
   getHighEntropyValues(hints: string[]): Promise<{ platform: string; platformVersion?: string; model?: string; mobile: boolean }>;
 }
 
+// Declared on the browser's own types rather than reached through typed aliases of window and
+// navigator: an alias is a variable the minified snippet has to carry.
 declare global {
   interface Window {
     chatmark?: Chatmark;
+  }
+  interface Navigator {
+    globalPrivacyControl?: boolean;
+    userAgentData?: UAData;
   }
 }
 
@@ -29,9 +35,8 @@ const start = () => {
   const script = document.currentScript as HTMLScriptElement;
   const attrs = script.dataset;
   const key = 'chatmark' + attrs.site;
-  const nav = navigator as Navigator & { globalPrivacyControl?: boolean; userAgentData?: UAData };
   let s = load(key, {});
-  let off = s.o || ('respectDnt' in attrs && (nav.doNotTrack == '1' || nav.globalPrivacyControl));
+  let off = s.o || ('respectDnt' in attrs && (navigator.doNotTrack == '1' || navigator.globalPrivacyControl));
   let path: string;
   let applied: string;
   // what the browser says about itself (below), sent with every hit
@@ -74,10 +79,10 @@ const start = () => {
         dpr: devicePixelRatio,
         vw: innerWidth,
         vh: innerHeight,
-        la: nav.language,
+        la: navigator.language,
         tz: Intl.DateTimeFormat().resolvedOptions().timeZone,
       };
-      return nav.userAgentData
+      return navigator.userAgentData
         ?.getHighEntropyValues(['platformVersion', 'model'])
         .then((x) => (fields.ch = { p: x.platform, pv: x.platformVersion, m: x.model, mo: x.mobile }), () => 0);
     }),
