@@ -208,7 +208,7 @@ async function writeStatement(
       const c = it.click;
       clicks.push([it.siteId, it.ts, codes[i], c.messenger, c.target, c.url, c.path, c.title, ...tail]);
     }
-    if (it.event) events.push([it.siteId, it.ts, codes[i], it.event.name, JSON.stringify(it.event.props), it.event.url, it.event.path, ...tail]);
+    if (it.event) events.push([it.siteId, it.ts, codes[i], it.event.name, it.event.props, it.event.url, it.event.path, ...tail]);
   }
 
   const ctes: RawBuilder<unknown>[] = [];
@@ -279,7 +279,7 @@ function sessionValues(item: HitWrite, code: string, clientCode: string | null):
     last_seen_at: item.ts,
     client_code: clientCode,
     traffic_type: s.traffic_type ?? 'direct',
-    click_ids: JSON.stringify(s.click_ids ?? {}),
+    click_ids: s.click_ids ?? {},
     is_bot: s.is_bot ?? false,
   };
   return SESSION_COLUMNS.map(([name]) => row[name]);

@@ -13,7 +13,8 @@ export type Column = readonly [name: string, type: string];
  * Strings must hold no NUL nor unpaired surrogate (jsonb refuses both): app/storable.ts repairs them on the way in.
  */
 export function jsonRows(columns: readonly Column[], rows: readonly unknown[][]): RawBuilder<unknown> {
-  const select = columns.map(([name, type], i) => `(e->>${i})::${type} as ${name}`).join(', ');
+  // A jsonb value travels as itself, not as a string to parse a second time; JSON null is SQL null.
+  const select = columns.map(([name, type], i) => (type === 'jsonb' ? `nullif(e->${i}, 'null') as ${name}` : `(e->>${i})::${type} as ${name}`)).join(', ');
   return sql`(select ${sql.raw(select)} from jsonb_array_elements(${JSON.stringify(rows)}::jsonb) e) as r`;
 }
 
