@@ -65,8 +65,8 @@ export async function serve(config: Config): Promise<void> {
     // The geography data takes half a second to load: pay it before the first hit, not during.
     preloadGeo();
     await app.listen({ port: config.port, host: config.host });
-    stopRetention = scheduleRetention(database.db, config.retentionDays, app.log);
-    stopRollups = scheduleRollups(database.db, app.log);
+    stopRetention = scheduleRetention(database.analytics, config.retentionDays, app.log);
+    stopRollups = scheduleRollups(database.analytics, app.log);
 
     const port = (app.server.address() as AddressInfo).port;
     const localHost = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;

@@ -11,7 +11,7 @@ const errors = { '4xx': errorSchema };
 
 /** The analysts' read API (CONTRACT §4). Queries never write, except an analyst's tags and status. */
 export async function queryRoutes(app: FastifyInstance, opts: { database: Database; adminToken: string }) {
-  const { db } = opts.database;
+  const db = opts.database.analytics;
   app.decorateRequest('chatmarkSite', undefined);
   // Authorised before the input is validated: a foreign or revoked key learns nothing, not even
   // whether its query would have been valid.

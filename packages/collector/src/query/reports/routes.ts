@@ -21,7 +21,7 @@ function query(extra: Record<string, object> = {}) {
 
 /** The consolidated reports, each GET /v1/sites/{site}/reports/<name>. */
 export async function reportRoutes(app: FastifyInstance, opts: { database: Database }) {
-  const { db } = opts.database;
+  const db = opts.database.analytics;
   const schema = (summary: string, response: object, extra?: Record<string, object>) => ({
     tags: ['reports'],
     summary,
