@@ -133,15 +133,18 @@ export function inquiryConditions(f: Filters): RawBuilder<boolean> {
 export const needsContact = (f: Filters) => f.q !== undefined;
 
 /**
- * The filters over sessions `s` as the reports count them: the visit's own attributes, and for
- * `page`, visits that viewed such a page. What only an inquiry has (type, match, tag, status,
- * provider, q) leaves sessions alone.
+ * The filters over sessions `s` started at `since` or later, as the reports count them: the
+ * visit's own attributes, and for `page`, visits that viewed such a page. What only an inquiry
+ * has (type, match, tag, status, provider, q) leaves sessions alone.
  */
-export function sessionConditions(f: Filters): RawBuilder<boolean> {
+export function sessionConditions(f: Filters, since: Date): RawBuilder<boolean> {
   const out = visitConditions(f);
   if (f.page) {
     const column = f.page.by === 'path' ? sql.ref('pv.path') : sql.ref('pv.url');
-    out.push(sql<boolean>`exists (select 1 from pageviews pv where pv.site_id = s.site_id and pv.session_code = s.code and ${column} like ${prefixPattern(f.page.prefix)})`);
+    // A visit's page views are stamped at its start or later: the bound spares the views of
+    // earlier visits to the same pages, which the prefix's index range would otherwise read.
+    out.push(sql<boolean>`exists (select 1 from pageviews pv where pv.site_id = s.site_id and pv.session_code = s.code
+      and ${column} like ${prefixPattern(f.page.prefix)} and pv.ts >= ${since})`);
   }
   return and(out);
 }

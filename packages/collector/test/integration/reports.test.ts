@@ -157,6 +157,23 @@ describe.each(DATABASE_KINDS)('reports on %s', (kind) => {
     });
   });
 
+  it('dynamics with a page: the sessions that viewed a page under the prefix, their landing view included', async () => {
+    const sessionsPer = async (query: string) => (await report('dynamics', query)).points.map((p: Point) => [p.bucket, p.sessions]);
+    expect(await sessionsPer('from=2026-03-01&to=2026-03-02&page=/roses')).toEqual([
+      ['2026-03-01', 1],
+      ['2026-03-02', 1],
+    ]);
+    // B's one view of /roses is its landing, stamped at the instant its session and this period start.
+    expect(await sessionsPer('from=2026-03-02&to=2026-03-02&page=/roses')).toEqual([['2026-03-02', 1]]);
+    // /roses/red is under /roses, and only A viewed it; the bot's /roses never counts.
+    expect(await sessionsPer('from=2026-03-01&to=2026-03-02&page=/roses/red')).toEqual([
+      ['2026-03-01', 1],
+      ['2026-03-02', 0],
+    ]);
+    expect(await sessionsPer(`${MARCH}&granularity=month&page=/tulips`)).toEqual([['2026-03-01', 1]]);
+    expect(await sessionsPer(`${MARCH}&granularity=month&page=/lilies`)).toEqual([['2026-03-01', 0]]);
+  });
+
   it('dynamics: quarter buckets in local time, an empty quarter is 0', async () => {
     const r = await report('dynamics', 'from=2025-01-01&to=2025-12-31&granularity=quarter');
     expect(inquiriesPer(r.points)).toEqual([

@@ -128,7 +128,8 @@ export async function sessionsPerPage(db: Kysely<DB>, scope: ReportScope, cov: C
     const pairs = scopedPageviews(db, scope, span)
       .select(['pv.path', 'pv.session_code'])
       .distinct()
-      .where('pv.path', 'in', paths)
+      // in the collation of the index on (site, path, ts), so that it serves the lookup
+      .where(sql`pv.path collate "C"`, 'in', paths)
       // Looked up by session (a visit has a few views). The path is compared as "is true" so no
       // index can take it: a generic plan of this prepared statement, which cannot see how long
       // the period is, would read every view of the path in the period for each row instead.

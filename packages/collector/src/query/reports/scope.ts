@@ -84,7 +84,7 @@ export function scopedSessions(db: Kysely<DB>, scope: ReportScope, period: Span 
     .where('s.started_at', '>=', period.from)
     .where('s.started_at', '<', period.to)
     .where('s.is_bot', '=', false)
-    .where(sessionConditions(scope.filters));
+    .where(sessionConditions(scope.filters, period.from));
 }
 
 /** How long before the period a visit may have started and still have clicks in it: a visit ends after 30 idle minutes. */
@@ -132,7 +132,7 @@ export function scopedPageviews(db: Kysely<DB>, scope: ReportScope, span: Span =
       q
         .innerJoin('sessions as s', (j) => j.onRef('s.site_id', '=', 'pv.site_id').onRef('s.code', '=', 'pv.session_code'))
         .where(sql<boolean>`s.is_bot = false`)
-        .where(sessionConditions({ ...scope.filters, page: undefined })),
+        .where(sessionConditions({ ...scope.filters, page: undefined }, span.from)),
     )
     .$if(!withVisit, (q) => q.where(notBotSession('pv')))
     .where('pv.site_id', '=', scope.site.id)
