@@ -268,21 +268,21 @@ const VISITORS_FROM_S = sql.raw(`
 
 const TOUCH_COLUMNS = [['site_id', 'int'], ['code', 'text'], ['ts', 'timestamptz']] as const;
 
+// The session columns after the six the writer supplies (site_id … client_code), which come
+// from the enrichment, and what the NOT NULL ones among them are when it has nothing.
+const ENRICHED = SESSION_COLUMNS.slice(6).map(([name]) => name as keyof SessionFields);
+const DEFAULTS: Partial<SessionFields> = { traffic_type: 'direct', click_ids: {}, is_bot: false };
+
+/**
+ * A session's row in SESSION_COLUMNS order. Read column by column from the enrichment: merging
+ * it into a new object first (a spread of thirty fields) cost ~10 µs a session, most of the
+ * batch's preparation.
+ */
 function sessionValues(item: HitWrite, code: string, clientCode: string | null): unknown[] {
   const s: Partial<SessionFields> = item.session ?? {};
-  const row: Record<string, unknown> = {
-    ...s,
-    site_id: item.siteId,
-    code,
-    visitor_id: item.visitorId,
-    started_at: item.ts,
-    last_seen_at: item.ts,
-    client_code: clientCode,
-    traffic_type: s.traffic_type ?? 'direct',
-    click_ids: s.click_ids ?? {},
-    is_bot: s.is_bot ?? false,
-  };
-  return SESSION_COLUMNS.map(([name]) => row[name]);
+  const row: unknown[] = [item.siteId, code, item.visitorId, item.ts, item.ts, clientCode];
+  for (const name of ENRICHED) row.push(s[name] ?? DEFAULTS[name] ?? null);
+  return row;
 }
 
 const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);

@@ -133,14 +133,15 @@ describe('parseDevice', () => {
     expect(parseDevice(UA.winChrome).osVersion).toBe('10');
   });
 
-  it('keeps at most 5,000 inputs and forgets the least recently used first', () => {
+  it('keeps at most 5,000 inputs: those used again stay, the others go first', () => {
     const first = parseDevice(`${UA.macChrome} first`);
     const kept = parseDevice(`${UA.macChrome} kept`);
     for (let i = 0; i < 5_000; i++) {
       if (i % 1_000 === 0) parseDevice(`${UA.macChrome} kept`);
       parseDevice(`${UA.winChrome} filler-${i}`);
     }
-    expect(deviceCacheSize()).toBe(5_000);
+    expect(deviceCacheSize()).toBeLessThanOrEqual(5_000);
+    expect(deviceCacheSize()).toBeGreaterThanOrEqual(2_500);
     expect(parseDevice(`${UA.macChrome} kept`)).toBe(kept);
     const again = parseDevice(`${UA.macChrome} first`);
     expect(again).not.toBe(first);
