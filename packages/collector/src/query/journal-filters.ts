@@ -129,6 +129,8 @@ export function inquiryConditions(f: Filters): RawBuilder<boolean> {
   return and(out);
 }
 
+const URL_PATH = /^https?:\/\/[^/?#]*(\/[^?#]*)/i;
+
 /** True when the report must look at the contact to apply the filters. */
 export const needsContact = (f: Filters) => f.q !== undefined;
 
@@ -140,11 +142,15 @@ export const needsContact = (f: Filters) => f.q !== undefined;
 export function sessionConditions(f: Filters, since: Date): RawBuilder<boolean> {
   const out = visitConditions(f);
   if (f.page) {
-    const column = f.page.by === 'path' ? sql.ref('pv.path') : sql.ref('pv.url');
+    // The path prefix is what the index ranges over; a URL prefix that reaches into the path
+    // holds one too (a view's path is the part of its URL after the host, up to ? or #).
+    const path = f.page.by === 'path' ? f.page.prefix : URL_PATH.exec(f.page.prefix)?.[1];
+    const conds = path ? [sql<boolean>`pv.path like ${prefixPattern(path)}`] : [];
+    if (f.page.by === 'url') conds.push(sql<boolean>`pv.url like ${prefixPattern(f.page.prefix)}`);
     // A visit's page views are stamped at its start or later: the bound spares the views of
     // earlier visits to the same pages, which the prefix's index range would otherwise read.
     out.push(sql<boolean>`exists (select 1 from pageviews pv where pv.site_id = s.site_id and pv.session_code = s.code
-      and ${column} like ${prefixPattern(f.page.prefix)} and pv.ts >= ${since})`);
+      and ${and(conds)} and pv.ts >= ${since})`);
   }
   return and(out);
 }

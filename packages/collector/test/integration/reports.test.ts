@@ -174,6 +174,16 @@ describe.each(DATABASE_KINDS)('reports on %s', (kind) => {
     expect(await sessionsPer(`${MARCH}&granularity=month&page=/lilies`)).toEqual([['2026-03-01', 0]]);
   });
 
+  it('dynamics with a page given as a URL prefix: the address as viewed, query and host included', async () => {
+    const sessions = async (page: string) => (await report('dynamics', `${MARCH}&granularity=month&page=${encodeURIComponent(page)}`)).points[0].sessions;
+    expect(await sessions(`${SHOP}/roses`)).toBe(2); // A and B
+    expect(await sessions(`${SHOP}/roses?utm_source=yandex`)).toBe(1); // A landed with it
+    expect(await sessions(`${SHOP}/roses/`)).toBe(1); // A's /roses/red
+    expect(await sessions(SHOP)).toBe(4); // every human visit
+    expect(await sessions('https://other.example.com/roses')).toBe(0);
+    expect(await sessions(`${SHOP}/roses#reviews`)).toBe(0);
+  });
+
   it('dynamics: quarter buckets in local time, an empty quarter is 0', async () => {
     const r = await report('dynamics', 'from=2025-01-01&to=2025-12-31&granularity=quarter');
     expect(inquiriesPer(r.points)).toEqual([
