@@ -9,7 +9,10 @@ export interface GroupCommitOptions<T, R> {
   flush(items: T[]): Promise<Array<R | Error>>;
   /** most items in one flush */
   maxBatch: number;
-  /** how long a lone item may wait for company when nothing is being flushed */
+  /**
+   * How long an item may wait for company while a flush could start. 0: until the end of the
+   * event loop's current turn, so the batch holds every request that turn read.
+   */
   maxWaitMs: number;
   /** flushes running at once (1 on the embedded database, a few on a pool) */
   concurrency: number;
@@ -32,7 +35,8 @@ interface Pending<T, R> {
 export class GroupCommit<T, R> {
   private queue: Pending<T, R>[] = [];
   private running = 0;
-  private timer: NodeJS.Timeout | undefined;
+  /** cancels the pending start of a flush */
+  private pending: (() => void) | undefined;
   private idle: Array<() => void> = [];
 
   constructor(private readonly opts: GroupCommitOptions<T, R>) {}
@@ -59,19 +63,24 @@ export class GroupCommit<T, R> {
     if (this.running >= this.opts.concurrency) return; // the running flush picks the queue up when done
     if (this.queue.length >= this.opts.maxBatch) {
       this.start();
-    } else if (!this.timer) {
-      this.timer = setTimeout(() => {
-        this.timer = undefined;
+    } else if (!this.pending) {
+      const go = () => {
+        this.pending = undefined;
         if (this.running < this.opts.concurrency) this.start();
-      }, this.opts.maxWaitMs);
+      };
+      if (this.opts.maxWaitMs > 0) {
+        const t = setTimeout(go, this.opts.maxWaitMs);
+        this.pending = () => clearTimeout(t);
+      } else {
+        const t = setImmediate(go);
+        this.pending = () => clearImmediate(t);
+      }
     }
   }
 
   private start() {
-    if (this.timer) {
-      clearTimeout(this.timer);
-      this.timer = undefined;
-    }
+    this.pending?.();
+    this.pending = undefined;
     const batch = this.queue.splice(0, this.opts.maxBatch);
     if (!batch.length) return;
     this.running++;
