@@ -129,10 +129,11 @@ export function inquiryConditions(f: Filters): RawBuilder<boolean> {
   return and(out);
 }
 
-const URL_PATH = /^https?:\/\/[^/?#]*(\/[^?#]*)/i;
-
 /** True when the report must look at the contact to apply the filters. */
 export const needsContact = (f: Filters) => f.q !== undefined;
+
+// The path of a URL prefix that reaches past the host: what comes after it, up to ? or #.
+const URL_PATH = /^https?:\/\/[^/?#]*(\/[^?#]*)/i;
 
 /**
  * The filters over sessions `s` started at `since` or later, as the reports count them: the

@@ -130,13 +130,13 @@ export async function sessionsPerPage(db: Kysely<DB>, scope: ReportScope, cov: C
       .distinct()
       // in the collation of the index on (site, path, ts), so that it serves the lookup
       .where(sql`pv.path collate "C"`, 'in', paths)
-      // Looked up by session (a visit has a few views). The path is compared as "is true" so no
-      // index can take it: a generic plan of this prepared statement, which cannot see how long
-      // the period is, would read every view of the path in the period for each row instead.
+      // Looked up by session (a visit has a few views): the path is compared in the column's own
+      // collation, which the path index (in "C") cannot serve, so it cannot read every earlier
+      // view of the path for each row instead.
       .$if(span.from > start, (q) =>
         q.where(
           sql<boolean>`not exists (select 1 from pageviews e where e.site_id = pv.site_id and e.session_code = pv.session_code
-            and e.ts >= ${start} and e.ts < ${span.from} and (e.path = pv.path) is true)`,
+            and e.ts >= ${start} and e.ts < ${span.from} and e.path = pv.path)`,
         ),
       );
     return sql`select x.path, count(*) as n from (${pairs}) x group by 1`;
