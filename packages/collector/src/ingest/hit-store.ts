@@ -183,6 +183,18 @@ const cacheEntry = (c: Claim, code: string): CacheUpdate => [
 const ROW_EXTRA = [['visitor_id', 'text'], ['claimed', 'boolean']] as const satisfies readonly Column[];
 
 /**
+ * A table a batch appends rows to: the head of its CTE, up to the rows, and the columns each row
+ * travels with (the table's, then those the claim check reads). Built once, not per batch.
+ */
+const appendTo = (name: string, table: string, columns: readonly Column[]) => ({
+  head: sql.raw(`${name} as (insert into ${table} (${names(columns)}) select ${columns.map(([n]) => `r.${n}`).join(', ')} from `),
+  columns: [...columns, ...ROW_EXTRA],
+});
+const PAGEVIEWS = appendTo('pv', 'pageviews', PAGEVIEW_COLUMNS);
+const CLICKS = appendTo('ck', 'chat_clicks', CLICK_COLUMNS);
+const EVENTS = appendTo('ev', 'events', EVENT_COLUMNS);
+
+/**
  * The batch's one statement. Rows of claimed sessions go in only where the upsert wrote the
  * session for that visitor; rows of `skip` items are left for the collision pass. Returns the
  * "site:code" keys of the claimed sessions that were written.
@@ -230,15 +242,12 @@ async function writeStatement(
   const keep = claimed.length
     ? sql`not r.claimed or exists (select 1 from s where s.site_id = r.site_id and s.code = r.session_code and s.visitor_id = r.visitor_id)`
     : sql`true`;
-  const append = (name: string, table: string, columns: readonly Column[], rows: unknown[][]) => {
-    if (!rows.length) return;
-    const cols = sql.raw(names(columns));
-    const select = sql.raw(columns.map(([n]) => `r.${n}`).join(', '));
-    ctes.push(sql`${sql.raw(name)} as (insert into ${sql.raw(table)} (${cols}) select ${select} from ${jsonRows([...columns, ...ROW_EXTRA], rows)} where ${keep})`);
+  const append = (to: ReturnType<typeof appendTo>, rows: unknown[][]) => {
+    if (rows.length) ctes.push(sql`${to.head}${jsonRows(to.columns, rows)} where ${keep})`);
   };
-  append('pv', 'pageviews', PAGEVIEW_COLUMNS, pageviews);
-  append('ck', 'chat_clicks', CLICK_COLUMNS, clicks);
-  append('ev', 'events', EVENT_COLUMNS, events);
+  append(PAGEVIEWS, pageviews);
+  append(CLICKS, clicks);
+  append(EVENTS, events);
   if (!ctes.length) return new Set();
 
   const tail = claimed.length ? sql`select site_id, code from s` : sql`select null as site_id, null as code where false`;

@@ -13,10 +13,17 @@ export type Column = readonly [name: string, type: string];
  * Strings must hold no NUL nor unpaired surrogate (jsonb refuses both): app/storable.ts repairs them on the way in.
  */
 export function jsonRows(columns: readonly Column[], rows: readonly unknown[][]): RawBuilder<unknown> {
-  // A jsonb value travels as itself, not as a string to parse a second time; JSON null is SQL null.
-  const select = columns.map(([name, type], i) => (type === 'jsonb' ? `nullif(e->${i}, 'null') as ${name}` : `(e->>${i})::${type} as ${name}`)).join(', ');
+  let select = selects.get(columns);
+  if (select === undefined) selects.set(columns, (select = selectList(columns)));
   return sql`(select ${sql.raw(select)} from jsonb_array_elements(${JSON.stringify(rows)}::jsonb) e) as r`;
 }
+
+// Built once per column list: batches are written hundreds of times a second.
+const selects = new WeakMap<readonly Column[], string>();
+
+// A jsonb value travels as itself, not as a string to parse a second time; JSON null is SQL null.
+const selectList = (columns: readonly Column[]) =>
+  columns.map(([name, type], i) => (type === 'jsonb' ? `nullif(e->${i}, 'null') as ${name}` : `(e->>${i})::${type} as ${name}`)).join(', ');
 
 /** `(col, …) select * from (…) as r`: the tail of a bulk insert. */
 export function jsonInsert(columns: readonly Column[], rows: readonly unknown[][]): RawBuilder<unknown> {
