@@ -2,7 +2,7 @@
 // Drives POST /v1/hit with autocannon (50 connections, mixed realistic hits), then counts the
 // rows in the database against the 2xx answers. Runs on PostgreSQL (BENCH_DATABASE_URL, default
 // the local server) and on the embedded PGlite, and measures a bare Fastify 204 route as the
-// yardstick. Last line:
+// yardstick, in slices that alternate with the collector's on PostgreSQL. Last line:
 //   ingest: <req/s> req/s p99 <ms> ms | bare <req/s> req/s | ratio <r> | lost <n>
 import autocannon from 'autocannon';
 import { randomBytes } from 'node:crypto';
@@ -12,10 +12,11 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { PGlite } from '@electric-sql/pglite';
 import { makeCode } from '../packages/shared/src/visit-code.ts';
-import { ROOT, cpuMicrosEach, cpuSeconds, createSite, databaseCpuSeconds, startCollector, startScript, throwawayDatabase } from './lib/servers.mjs';
+import { ROOT, cpuSeconds, createSite, databaseCpuSeconds, startCollector, startScript, throwawayDatabase } from './lib/servers.mjs';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 15);
 const CONNECTIONS = 50;
+const SLICES = 3;
 const PG_BASE = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
 const AGENTS = [
@@ -53,13 +54,13 @@ function hitMaker(siteKey) {
   };
 }
 
-function load(url, makeHit) {
+function load(url, makeHit, seconds) {
   return new Promise((resolve, reject) => {
     const instance = autocannon(
       {
         url: `${url}/v1/hit`,
         connections: CONNECTIONS,
-        duration: SECONDS,
+        duration: seconds,
         requests: [
           {
             method: 'POST',
@@ -78,14 +79,19 @@ function load(url, makeHit) {
   });
 }
 
-const summary = (r) => ({
-  rps: Math.round(r.requests.average),
-  p50: r.latency.p50,
-  p99: r.latency.p99,
-  ok: r['2xx'],
-  non2xx: r.non2xx,
-  errors: r.errors + r.timeouts,
-});
+/** One target's slices added up: requests over time, the worst slice's p99, the middle p50. */
+const summary = (slices) => {
+  const sum = (f) => slices.reduce((s, r) => s + f(r), 0);
+  const p50s = slices.map((r) => r.latency.p50).sort((a, b) => a - b);
+  return {
+    rps: Math.round(sum((r) => r.requests.total) / sum((r) => r.duration)),
+    p50: p50s[Math.floor((p50s.length - 1) / 2)],
+    p99: Math.max(...slices.map((r) => r.latency.p99)),
+    ok: sum((r) => r['2xx']),
+    non2xx: sum((r) => r.non2xx),
+    errors: sum((r) => r.errors + r.timeouts),
+  };
+};
 
 /** The bench site's rows (the database also holds the demo site's). */
 async function countRows(query, siteId) {
@@ -96,26 +102,57 @@ async function countRows(query, siteId) {
   return pv + ck;
 }
 
+// autocannon runs in this process, on one thread: what it costs a request is the same for every
+// target, and at the bare route's rate it fills a core, so that rate is the load generator's.
+const loadCpuSeconds = () => {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1e6;
+};
 
-async function runPostgres() {
+/**
+ * A target under load, a slice at a time: the caller alternates the bare route's slices with the
+ * collector's, so that both see the host at the same speed. Run one after the other, 15 s each,
+ * their ratio moved by ±0.05 with the host's drift in between. CPU counts only the slices' time.
+ */
+async function target(server, siteKey, cpuNow) {
+  const makeHit = hitMaker(siteKey);
+  const slices = [];
+  const cpu = {};
+  return {
+    async slice(seconds) {
+      const before = { ...(await cpuNow()), load: loadCpuSeconds() };
+      slices.push(await load(server.url, makeHit, seconds));
+      const after = { ...(await cpuNow()), load: loadCpuSeconds() };
+      for (const k of Object.keys(after)) cpu[k] = (cpu[k] ?? 0) + (before[k] === null || after[k] === null ? NaN : after[k] - before[k]);
+    },
+    result() {
+      const r = summary(slices);
+      const each = Object.fromEntries(Object.entries(cpu).map(([k, v]) => [k, Number.isNaN(v) ? null : Math.round((v * 1e6) / r.ok)]));
+      return { ...r, cpu: each };
+    },
+  };
+}
+
+async function runPostgresAndBare() {
   const db = await throwawayDatabase(PG_BASE);
   const server = await startCollector({ DATABASE_URL: db.url, HIT_RATE_LIMIT: '0', TRUST_PROXY: 'true', DATA_DIR: mkdtempSync(join(tmpdir(), 'cm-bench-')) });
+  const bareServer = await startScript(join(ROOT, 'bench/bare-server.mjs'));
   try {
     const site = await createSite(server, 'Bench');
     const client = new pg.Client({ connectionString: db.url });
     await client.connect();
-    const before = { collector: cpuSeconds(server.pid), database: await databaseCpuSeconds(client, db.name) };
-    const result = summary(await load(server.url, hitMaker(site.key)));
-    const cpu = {
-      collector: cpuMicrosEach(before.collector, cpuSeconds(server.pid), result.ok),
-      database: cpuMicrosEach(before.database, await databaseCpuSeconds(client, db.name), result.ok),
-    };
+    const collector = await target(server, site.key, async () => ({ collector: cpuSeconds(server.pid), database: await databaseCpuSeconds(client, db.name) }));
+    const bare = await target(bareServer, 'bare', async () => ({ collector: cpuSeconds(bareServer.pid) }));
+    for (let i = 0; i < SLICES; i++) {
+      await bare.slice(SECONDS / SLICES);
+      await collector.slice(SECONDS / SLICES);
+    }
     await server.stop();
     const rows = await countRows(async (q) => (await client.query(q)).rows[0].n, site.id);
     await client.end();
-    return { ...result, rows, cpu };
+    return { postgres: { ...collector.result(), rows }, bare: bare.result() };
   } finally {
-    await server.stop();
+    await Promise.all([server.stop(), bareServer.stop()]);
     await db.drop();
   }
 }
@@ -125,43 +162,30 @@ async function runPGlite() {
   const server = await startCollector({ DATA_DIR: dir, HIT_RATE_LIMIT: '0', TRUST_PROXY: 'true' });
   try {
     const site = await createSite(server, 'Bench');
-    const before = cpuSeconds(server.pid);
-    const result = summary(await load(server.url, hitMaker(site.key)));
-    const cpu = { collector: cpuMicrosEach(before, cpuSeconds(server.pid), result.ok) };
+    const collector = await target(server, site.key, async () => ({ collector: cpuSeconds(server.pid) }));
+    await collector.slice(SECONDS);
     // Stopped gracefully: every acknowledged hit must be on disk when the database is reopened.
     await server.stop();
     const db = await PGlite.create({ dataDir: join(dir, 'pglite') });
     const rows = await countRows(async (q) => (await db.query(q)).rows[0].n, site.id);
     await db.close();
-    return { ...result, rows, cpu };
+    return { ...collector.result(), rows };
   } finally {
     await server.stop();
     rmSync(dir, { recursive: true, force: true });
   }
 }
 
-async function runBare() {
-  const server = await startScript(join(ROOT, 'bench/bare-server.mjs'));
-  try {
-    const before = cpuSeconds(server.pid);
-    const result = summary(await load(server.url, hitMaker('bare')));
-    return { ...result, cpu: { collector: cpuMicrosEach(before, cpuSeconds(server.pid), result.ok) } };
-  } finally {
-    await server.stop();
-  }
-}
-
 const lost = (r) => Math.max(0, r.ok - r.rows);
 const describe = (name, r) =>
   `${name}: ${r.rps} req/s, p50 ${r.p50} ms, p99 ${r.p99} ms, 2xx ${r.ok}, non-2xx ${r.non2xx}, errors ${r.errors}, rows ${r.rows ?? '-'}; ` +
-  `CPU per hit: server ${r.cpu.collector ?? '?'} µs${r.cpu.database === undefined ? '' : `, PostgreSQL ${r.cpu.database ?? '?'} µs`}`;
+  `CPU per hit: server ${r.cpu.collector ?? '?'} µs${r.cpu.database === undefined ? '' : `, PostgreSQL ${r.cpu.database ?? '?'} µs`}, load generator ${r.cpu.load} µs`;
 
-console.log(`bench:ingest — ${CONNECTIONS} connections, ${SECONDS} s each, on ${new Date().toISOString()}`);
-const bare = await runBare();
+console.log(`bench:ingest — ${CONNECTIONS} connections, ${SECONDS} s each (PostgreSQL and the bare route in ${SLICES} alternating slices), on ${new Date().toISOString()}`);
+const { postgres, bare } = await runPostgresAndBare();
 console.log(describe('bare fastify 204', bare));
+console.log(describe('collector on PostgreSQL', postgres));
 const pglite = await runPGlite();
 console.log(describe('collector on PGlite', pglite));
-const postgres = await runPostgres();
-console.log(describe('collector on PostgreSQL', postgres));
 console.log(`ingest-pglite: ${pglite.rps} req/s p99 ${pglite.p99} ms | lost ${lost(pglite)}`);
 console.log(`ingest: ${postgres.rps} req/s p99 ${postgres.p99} ms | bare ${bare.rps} req/s | ratio ${(postgres.rps / bare.rps).toFixed(2)} | lost ${lost(postgres)}`);
