@@ -4,7 +4,7 @@ import { sql } from 'kysely';
 import { buildApp } from '../../src/app/build-app.ts';
 import { createSite } from '../../src/admin/sites.ts';
 import { runRetention } from '../../src/ingest/retention.ts';
-import { HitStore, type HitWrite } from '../../src/ingest/hit-store.ts';
+import { HitStore, type HitWrite, type SessionFields } from '../../src/ingest/hit-store.ts';
 import { createTestDatabase, DATABASE_KINDS, type TestDatabase } from '../support/databases.ts';
 import { testConfig } from '../support/config.ts';
 import { CHROME_WIN, IPHONE, newVisitor, pageview } from '../support/hits.ts';
@@ -321,6 +321,45 @@ describe.each(DATABASE_KINDS)('the hit store on %s', (kind) => {
       expect(visitors).toEqual([
         { id: 'visitor-a', sessions: 1, first_session: 'K7M2XQ91' },
         { id: 'visitor-b', sessions: 1, first_session: other },
+      ]);
+    } finally {
+      await t.dispose();
+    }
+  });
+
+  it('keeps first and last touch when one batch opens several sessions of a visitor, and counts a session once', async () => {
+    const t = await createTestDatabase(kind);
+    try {
+      const site = await createSite(t.database.db, { name: 'S', domains: [], timezone: 'UTC' }, 'https://cm');
+      const t0 = new Date('2026-03-01T10:00:00Z').getTime();
+      const open = (visitorId: string, code: string, minute: number, source: string | null): HitWrite => ({
+        siteId: site.id,
+        ts: new Date(t0 + minute * 60_000),
+        visitorId,
+        code,
+        session: (source ? { traffic_type: 'paid_search', source, medium: 'cpc', campaign: `c-${code}` } : {}) as SessionFields,
+        pageview: { url: 'https://x/', path: '/', title: null },
+      });
+      // Out of time order within the batch: the aggregate must order by start, not by arrival.
+      await new HitStore(t.database.db).writeBatch([
+        open('visitor-a', 'K7M2XQ92', 2, 'yandex'),
+        open('visitor-a', 'K7M2XQ91', 1, null),
+        open('visitor-a', 'K7M2XQ94', 4, null),
+        open('visitor-a', 'K7M2XQ93', 3, 'google'),
+        open('visitor-b', 'K7M2XQ95', 1, 'vk'),
+      ]);
+      // A process that does not know the session yet (a restart) claims it again: not a new one.
+      await new HitStore(t.database.db).writeBatch([open('visitor-b', 'K7M2XQ95', 5, 'vk')]);
+      const rows = await t.database.db
+        .selectFrom('visitors')
+        .select(['id', 'sessions', 'first_seen_at', 'last_seen_at', 'first_session', 'first_traffic_type', 'last_session', 'last_source', 'last_campaign'])
+        .where('site_id', '=', site.id)
+        .orderBy('id')
+        .execute();
+      const at = (minute: number) => new Date(t0 + minute * 60_000);
+      expect(rows).toEqual([
+        { id: 'visitor-a', sessions: 4, first_seen_at: at(1), last_seen_at: at(4), first_session: 'K7M2XQ91', first_traffic_type: 'direct', last_session: 'K7M2XQ93', last_source: 'google', last_campaign: 'c-K7M2XQ93' },
+        { id: 'visitor-b', sessions: 1, first_seen_at: at(1), last_seen_at: at(1), first_session: 'K7M2XQ95', first_traffic_type: 'paid_search', last_session: 'K7M2XQ95', last_source: 'vk', last_campaign: 'c-K7M2XQ95' },
       ]);
     } finally {
       await t.dispose();
