@@ -94,7 +94,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const ingestBatchRows = int('INGEST_BATCH_ROWS', 500, 1, 10_000);
   const ingestBatchMs = int('INGEST_BATCH_MS', 0, 0, 1_000);
   const ingestMaxQueue = int('INGEST_MAX_QUEUE', 20_000, 1, 1_000_000);
-  const ingestConcurrency = int('INGEST_CONCURRENCY', 2, 1, 64);
+  const ingestConcurrency = int('INGEST_CONCURRENCY', 1, 1, 64);
   const dialogRaw = value('DIALOG_TIMEOUT') ?? '7d';
   const dialogTimeoutMs = parseDuration(dialogRaw);
   if (dialogTimeoutMs === null || dialogTimeoutMs < 60_000) problems.push(`DIALOG_TIMEOUT must be a duration of at least a minute like 7d, 36h or 90m, got "${dialogRaw}"`);
