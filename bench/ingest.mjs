@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { PGlite } from '@electric-sql/pglite';
 import { makeCode } from '../packages/shared/src/visit-code.ts';
-import { ROOT, cpuSeconds, createSite, databaseCpuSeconds, startCollector, startScript, throwawayDatabase } from './lib/servers.mjs';
+import { ROOT, cpuMicrosEach, cpuSeconds, createSite, databaseCpuSeconds, startCollector, startScript, throwawayDatabase } from './lib/servers.mjs';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 15);
 const CONNECTIONS = 50;
@@ -123,11 +123,12 @@ async function target(server, siteKey, cpuNow) {
       const before = { ...(await cpuNow()), load: loadCpuSeconds() };
       slices.push(await load(server.url, makeHit, seconds));
       const after = { ...(await cpuNow()), load: loadCpuSeconds() };
-      for (const k of Object.keys(after)) cpu[k] = (cpu[k] ?? 0) + (before[k] === null || after[k] === null ? NaN : after[k] - before[k]);
+      // null where /proc could not tell, for good
+      for (const k of Object.keys(after)) cpu[k] = cpu[k] === null || before[k] === null || after[k] === null ? null : (cpu[k] ?? 0) + after[k] - before[k];
     },
     result() {
       const r = summary(slices);
-      const each = Object.fromEntries(Object.entries(cpu).map(([k, v]) => [k, Number.isNaN(v) ? null : Math.round((v * 1e6) / r.ok)]));
+      const each = Object.fromEntries(Object.entries(cpu).map(([k, v]) => [k, cpuMicrosEach(0, v, r.ok)]));
       return { ...r, cpu: each };
     },
   };

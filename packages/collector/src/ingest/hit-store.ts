@@ -258,13 +258,14 @@ async function writeStatement(
   return new Set(rows.map((r) => `${r.site_id}:${r.code}`));
 }
 
+// A touch's columns in visitors (first_…, last_…), and where each comes from in a session.
+const TOUCH = ['session', 'traffic_type', 'source', 'medium', 'campaign'];
+const touchColumn = (col: string) => (col === 'session' ? 'code' : col);
+
 // The visitors of the sessions the batch opened: first touch from the earliest, last touch from
 // the latest non-direct one, the count added to what the visitor had. Where each visitor opened
 // one session, its row is that session's: the aggregates' sorts cost PostgreSQL ~6 µs a hit in
 // bench:ingest's mix (paired store-only runs, 82 → 76 µs).
-// A touch's columns in visitors (first_…, last_…), and where each comes from in a session.
-const TOUCH = ['session', 'traffic_type', 'source', 'medium', 'campaign'];
-const touchColumn = (col: string) => (col === 'session' ? 'code' : col);
 const visitorsInsert = (select: string) =>
   sql.raw(`
   insert into visitors (site_id, id, first_seen_at, last_seen_at, first_session, first_traffic_type, first_source, first_medium,
